@@ -1,0 +1,68 @@
+# Shared Spaces — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app booking
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 2
+
+.PHONY: run install assets migrate demo test lint format bench clean
+
+## run: install everything, migrate, load demo data into an empty database, serve with gunicorn
+run: demo
+	@echo ""
+	@echo "  Shared Spaces is at http://$(HOST):$(PORT)/"
+	@$(FLASK) demo-sign-ins
+	@echo "  Emails (verification, password reset) are written to instance/mail/."
+	@echo ""
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+
+install: $(VENV)/.installed assets
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## assets: GOV.UK Frontend from npm, compiled with our settings into static/build/ (git-ignored)
+assets: static/build/app.css static/build/govuk-frontend.min.js
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/app.css: static/scss/app.scss node_modules/.installed
+	mkdir -p static/build
+	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps $< $@
+
+static/build/govuk-frontend.min.js: node_modules/.installed
+	mkdir -p static/build
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+migrate: install
+	$(FLASK) db upgrade
+	$(FLASK) sync-bank-holidays
+
+demo: migrate
+	$(FLASK) seed-demo --if-empty
+
+## test: the whole suite, on SQLite and PostgreSQL, plus lint and type checks
+test: install lint
+	$(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check booking tests migrations bench
+	$(BIN)/ruff format --check booking tests migrations bench
+	$(BIN)/mypy
+
+format:
+	$(BIN)/ruff check --fix booking tests migrations bench
+	$(BIN)/ruff format booking tests migrations bench
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules static/build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,55 @@
+"""Shared Spaces: booking of shared drop-down workspaces in Stockport's neighbourhoods."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The application factory: defaults, then the environment, then test overrides."""
+    from booking import cli, db, errors, extensions, security, templating
+    from booking.accounts import views as accounts_views
+    from booking.config import load_config
+
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
+        static_folder=str(ROOT / "static"),
+        template_folder=None,
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(ROOT / "templates"),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    db.init_app(app, app.config.get("DB_SESSION_FACTORY"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    accounts_views.init_login(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from booking.accounts.views import bp as accounts_bp
+    from booking.admin.views import bp as admin_bp
+    from booking.catalogue.views import bp as catalogue_bp
+    from booking.estates.views import bp as estates_bp
+
+    app.register_blueprint(catalogue_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(estates_bp)
+    app.register_blueprint(admin_bp)
+    return app

@@ -1,0 +1,5 @@
+"""Account commands: create-user and friends."""
+
+import click
+
+commands: list[click.Command] = []

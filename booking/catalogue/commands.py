@@ -1,0 +1,5 @@
+"""Catalogue commands: sync-bank-holidays."""
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,162 @@
+"""The database: declarative base, engine, and the one transaction per request or command.
+
+Services receive a `Session` and only ever `flush()`; the transaction is committed (or rolled
+back) in exactly one place: `finish_request` after each request, `transaction()` around each CLI
+command. Work that must only happen after a successful commit (sending mail) hooks the session's
+`after_commit` event instead of running inline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from flask import Flask, Response, current_app, g
+from sqlalchemy import DateTime, Dialect, Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always returned time-zone aware.
+
+    PostgreSQL keeps `timestamptz`; SQLite has no time zones, so values are stored as naive UTC
+    and given back their UTC zone on the way out. Naive datetimes are refused on the way in:
+    a local time must be converted (see `booking.timezones`) before it reaches the database.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; convert local times first")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and real transactions."""
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
+        engine = create_engine(url, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """SQLAlchemy's documented pysqlite recipe: let SQLAlchemy, not the driver, emit BEGIN.
+
+    The driver otherwise starts the transaction lazily at the first write, so a read-then-write
+    check is not isolated and SAVEPOINTs misbehave.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "BEGIN")
+        connection.exec_driver_sql(mode)
+
+
+def init_app(app: Flask, session_factory: sessionmaker[Session] | None = None) -> None:
+    """Create the engine and session factory (tests may pass their own factory)."""
+    if session_factory is None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        session_factory = sessionmaker(engine, expire_on_commit=False)
+    app.extensions["booking.sessions"] = session_factory
+    app.after_request(finish_request)
+    app.teardown_appcontext(close_session)
+
+
+def session() -> Session:
+    """The current request's (or command's) session, opened on first use."""
+    if "db_session" not in g:
+        factory: sessionmaker[Session] = current_app.extensions["booking.sessions"]
+        g.db_session = factory()
+    db_session: Session = g.db_session
+    return db_session
+
+
+def finish_request(response: Response) -> Response:
+    """Commit the request's work if it succeeded; throw it away otherwise."""
+    db_session: Session | None = g.get("db_session")
+    if db_session is not None:
+        if response.status_code < 400:
+            db_session.commit()
+        else:
+            db_session.rollback()
+    return response
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    db_session: Session | None = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One transaction for a CLI command: commit when the block succeeds, roll back otherwise."""
+    db_session = session()
+    try:
+        yield db_session
+        db_session.commit()
+    except BaseException:
+        db_session.rollback()
+        raise
+
+
+def after_commit(db_session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once this session's transaction has committed; drop it on rollback."""
+    db_session.info.setdefault("after_commit", []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(db_session: Session) -> None:
+    callbacks = db_session.info.pop("after_commit", [])
+    for callback in callbacks:
+        callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(db_session: Session) -> None:
+    db_session.info.pop("after_commit", None)

@@ -1,0 +1,5 @@
+"""Demo data: seed-demo."""
+
+import click
+
+commands: list[click.Command] = []

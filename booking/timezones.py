@@ -1,0 +1,42 @@
+"""The one place that knows about time zones: stored in UTC, shown in Europe/London."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time skipped when the clocks go forward (e.g. 01:30 on 29 March 2026)."""
+
+
+def to_local(moment: datetime) -> datetime:
+    return moment.astimezone(LONDON)
+
+
+def local_to_utc(day: date, at: time) -> datetime:
+    """The UTC instant of a Europe/London wall-clock time.
+
+    A time that does not exist (the spring-forward hour) raises `NonexistentLocalTime`. A time
+    that happens twice (the autumn repeated hour) resolves to the *first* occurrence, British
+    Summer Time (fold=0), everywhere in the app.
+    """
+    local = datetime.combine(day, at.replace(tzinfo=None), tzinfo=LONDON)
+    as_utc = local.astimezone(UTC)
+    if as_utc.astimezone(LONDON).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise NonexistentLocalTime(
+            f"{at:%H:%M} on {day:%-d %B %Y} does not exist in the UK: "
+            "the clocks go forward an hour that night."
+        )
+    return as_utc
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants at which a Europe/London calendar day starts and ends."""
+    return local_to_utc(day, time(0)), local_to_utc(day + timedelta(days=1), time(0))
+
+
+def today(now: datetime | None = None) -> date:
+    return to_local(now or datetime.now(UTC)).date()
