@@ -82,6 +82,8 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "HSTS": production or env.flag("HSTS"),
+        # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
+        "PROXY_COUNT": env.integer("PROXY_COUNT", 0),
         # CSRF tokens live as long as the session: phone users leave forms open for hours.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": production,

@@ -143,6 +143,8 @@ def transaction() -> Iterator[Session]:
     except BaseException:
         db_session.rollback()
         raise
+    finally:
+        close_session()
 
 
 def after_commit(db_session: Session, callback: Callable[[], None]) -> None:

@@ -7,6 +7,7 @@ savepoints, so a request's commit is real to the app but invisible to the next t
 
 from __future__ import annotations
 
+import contextvars
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -132,12 +133,24 @@ def app_config(tmp_path: Path, session_factory: sessionmaker[Session]) -> dict[s
     }
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    The `app` fixture keeps an app context pushed for the test's own code; without this, requests
+    would share its `g` (and so a database session and Flask-Login's cached user).
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(
     app_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Flask]:
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(app_config)
+    app.test_client_class = IsolatedClient
     limiter.reset()
     with app.app_context():
         yield app

@@ -1,5 +1,0 @@
-"""Demo data: seed-demo."""
-
-import click
-
-commands: list[click.Command] = []
