@@ -66,7 +66,10 @@ def utcnow() -> datetime:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and real transactions."""
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("timeout", 30)
+        # The pool hands a connection to one thread at a time; the driver need not police it.
+        connect_args.setdefault("check_same_thread", False)
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
