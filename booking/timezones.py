@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -38,5 +40,16 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     return local_to_utc(day, time(0)), local_to_utc(day + timedelta(days=1), time(0))
 
 
-def today(now: datetime | None = None) -> date:
-    return to_local(now or datetime.now(UTC)).date()
+def now() -> datetime:
+    """The current instant in UTC: the one clock of the app.
+
+    Tests inject a clock by setting `CLOCK` (a callable returning an aware datetime) in the app
+    config, instead of patching time: freezegun loses the `fold` of the autumn repeated hour.
+    """
+    clock = current_app.config.get("CLOCK") if has_app_context() else None
+    return clock() if clock else datetime.now(UTC)
+
+
+def today(moment: datetime | None = None) -> date:
+    """The Europe/London calendar day of `moment` (default: now)."""
+    return to_local(moment or now()).date()

@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from sqlalchemy import Connection, Engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -133,6 +135,23 @@ def app_config(tmp_path: Path, session_factory: sessionmaker[Session]) -> dict[s
     }
 
 
+class _SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept across the many apps a test run creates (saves ~0.2 s a test)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _SharedBytecodeCache()
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose every request gets its own app context, as in production.
 
@@ -151,6 +170,7 @@ def app(
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(app_config)
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
     limiter.reset()
     with app.app_context():
         yield app

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from booking.accounts.models import Person, Role
 from booking.accounts.passwords import hash_password
 from booking.accounts.roles import grant_role
+from booking.catalogue.bank_holidays import sync_bank_holidays
 from booking.catalogue.models import (
     Building,
     Closure,
@@ -50,6 +51,7 @@ def seed_demo(session: Session, password: str, *, reset_passwords: bool = False)
     Demo people who already exist keep their password unless `reset_passwords` is set.
     """
     result = SeedResult()
+    sync_bank_holidays(session)
     hoods = _neighbourhoods(session, result)
     organisations = _organisations(session, result)
     buildings = [_building(session, spec, hoods, organisations, result) for spec in data.BUILDINGS]
