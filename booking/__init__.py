@@ -15,7 +15,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The application factory: defaults, then the environment, then test overrides."""
-    from booking import cli, db, errors, extensions, security, templating
+    from booking import (
+        cli,
+        db,
+        errors,
+        extensions,
+        models,  # noqa: F401  every model, so Base.metadata is complete
+        security,
+        templating,
+    )
     from booking.accounts import views as accounts_views
     from booking.config import load_config
 

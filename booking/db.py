@@ -8,13 +8,23 @@ command. Work that must only happen after a successful commit (sending mail) hoo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from flask import Flask, Response, current_app, g
-from sqlalchemy import DateTime, Dialect, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    Engine,
+    MetaData,
+    create_engine,
+    event,
+    exists,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -57,6 +67,31 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+def tables_referring_to(
+    db_session: Session, thing: Base, *, ignore: Collection[str] = ()
+) -> list[str]:
+    """The names of the tables holding at least one row that points at `thing` by foreign key.
+
+    Found from the metadata, so a table added later (bookings, say) protects what it refers to
+    without anyone listing it. `ignore` names tables holding the thing's own parts, which go
+    with it when it is deleted. Deleting never destroys history: callers deactivate instead
+    when this is not empty.
+    """
+    target = type(thing).__table__
+    [key_value] = inspect(thing).identity or (None,)
+    found = []
+    for table in Base.metadata.sorted_tables:
+        if table.name in ignore:
+            continue
+        for key in table.foreign_keys:
+            if key.column.table is target and db_session.scalar(
+                select(exists().where(key.parent == key_value))
+            ):
+                found.append(table.name)
+                break
+    return found
 
 
 def utcnow() -> datetime:

@@ -2,6 +2,7 @@
 
 from booking.accounts.models import Person, Role, RoleGrant
 from booking.audit.models import AuditEntry
+from booking.catalogue.imports import CatalogueImport, ImportStatus
 from booking.catalogue.models import (
     BankHoliday,
     Building,
@@ -24,8 +25,10 @@ __all__ = [
     "Base",
     "Building",
     "BuildingAccess",
+    "CatalogueImport",
     "Closure",
     "Facility",
+    "ImportStatus",
     "Neighbourhood",
     "OpeningHours",
     "Organisation",

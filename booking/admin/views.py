@@ -1,12 +1,45 @@
-"""Administration: organisations and their email domains, people, role grants, the audit log."""
+"""Administration: organisations and their email domains, people, role grants, the audit log.
+
+Every page is for administrators only. The sections live in their own modules as blueprints
+nested in this one, so their endpoints read `admin.people.show`, `admin.organisations.edit` …
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, render_template
+from sqlalchemy import distinct, func, select
+
+from booking import db
+from booking.accounts.models import Person, Role, RoleGrant
+from booking.admin import audit_views, organisation_views, people_views
+from booking.catalogue.models import Organisation
+from booking.permissions import Permission, permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.register_blueprint(organisation_views.bp)
+bp.register_blueprint(people_views.bp)
+bp.register_blueprint(audit_views.bp)
 
 
 @bp.route("/")
+@permission_required(Permission.MANAGE_PEOPLE)
 def dashboard() -> str:
-    return "admin"
+    counts = (
+        db.session()
+        .execute(
+            select(
+                select(func.count(Organisation.id)).scalar_subquery().label("organisations"),
+                select(func.count(Person.id)).scalar_subquery().label("people"),
+                select(func.count(Person.id))
+                .where(Person.email_verified_at.is_(None))
+                .scalar_subquery()
+                .label("awaiting_verification"),
+                select(func.count(distinct(RoleGrant.person_id)))
+                .where(RoleGrant.role == Role.ADMINISTRATOR)
+                .scalar_subquery()
+                .label("administrators"),
+            )
+        )
+        .one()
+    )
+    return render_template("admin/dashboard.html", counts=counts)

@@ -69,6 +69,7 @@ def recent_entries(
     per_page: int = 50,
     subject_type: str | None = None,
     subject_id: int | None = None,
+    actor_id: int | None = None,
 ) -> tuple[list[AuditEntry], int]:
     """A page of the log, newest first, with the total number of matching entries."""
     query = select(AuditEntry)
@@ -76,6 +77,8 @@ def recent_entries(
         query = query.where(AuditEntry.subject_type == subject_type)
     if subject_id is not None:
         query = query.where(AuditEntry.subject_id == subject_id)
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     entries = session.scalars(
         query.options(joinedload(AuditEntry.actor))

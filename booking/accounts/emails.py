@@ -1,0 +1,69 @@
+"""The emails accounts send: a verification link, a password reset link, "already registered".
+
+Links in emails are built from `BASE_URL` (the service's public address), never from the
+request's Host header: a client controls that header, and a reset link built from it could
+point at someone else's site.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from booking.accounts import tokens
+from booking.accounts.models import Person
+from booking.mail import render_message, send
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link to `endpoint` under BASE_URL; works with or without a request."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def send_verification(session: Session, person: Person) -> None:
+    send(
+        session,
+        render_message(
+            "verify_email",
+            person.email,
+            "Confirm your email address",
+            person=person,
+            link=external_url("accounts.verify_email", token=tokens.verification_token(person)),
+            hours=current_app.config["VERIFY_LINK_HOURS"],
+        ),
+    )
+
+
+def send_password_reset(session: Session, person: Person) -> None:
+    send(
+        session,
+        render_message(
+            "reset_password",
+            person.email,
+            "Reset your password",
+            person=person,
+            link=external_url("accounts.reset_password", token=tokens.reset_token(person)),
+            minutes=current_app.config["RESET_LINK_MINUTES"],
+        ),
+    )
+
+
+def send_already_registered(session: Session, person: Person) -> None:
+    send(
+        session,
+        render_message(
+            "already_registered",
+            person.email,
+            "You already have a Shared Spaces account",
+            person=person,
+            sign_in_link=external_url("accounts.sign_in"),
+            reset_link=external_url("accounts.forgot_password"),
+        ),
+    )

@@ -1,0 +1,218 @@
+"""Estates pages for a building: add, manage, edit, opening hours, deactivate, delete."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from booking import db
+from booking.audit.services import recent_entries
+from booking.catalogue import services
+from booking.catalogue.models import Building, BuildingAccess, Neighbourhood, Organisation
+from booking.catalogue.services import BuildingDetails, CatalogueError, Removal
+from booking.estates import queries
+from booking.estates.forms import BuildingForm, OpeningHoursForm
+from booking.estates.pages import (
+    actor,
+    and_list,
+    confirm_page,
+    form_page,
+    managed_building,
+    now,
+)
+from booking.permissions import Permission, permission_required
+
+bp = Blueprint("buildings", __name__)
+
+
+def _choices(form: BuildingForm, building: Building | None = None) -> None:
+    """Active organisations and every neighbourhood, plus whatever the building already has."""
+    session = db.session()
+    keep: set[int] = set()
+    if building is not None:
+        keep = {building.owner_id, *(o.id for o in building.allowed_organisations)}
+    organisations = session.scalars(
+        select(Organisation)
+        .where(or_(Organisation.active.is_(True), Organisation.id.in_(keep)))
+        .order_by(Organisation.name)
+    ).all()
+    neighbourhoods = queries.neighbourhoods(session)
+    choices = [
+        SelectChoice(str(o.id), o.name if o.active else f"{o.name} (deactivated)")
+        for o in organisations
+    ]
+    form.owner.choices = [SelectChoice("", "Choose an organisation"), *choices]
+    form.neighbourhood.choices = [
+        SelectChoice("", "Choose a neighbourhood"),
+        *(SelectChoice(str(n.id), n.name) for n in neighbourhoods),
+    ]
+    form.allowed_organisations.choices = choices
+
+
+def _details(form: BuildingForm) -> BuildingDetails:
+    session = db.session()
+    allowed = session.scalars(
+        select(Organisation).where(Organisation.id.in_(form.allowed_organisations.data or []))
+    ).all()
+    owner = session.get(Organisation, form.owner.data)
+    neighbourhood = session.get(Neighbourhood, form.neighbourhood.data)
+    assert owner is not None and neighbourhood is not None  # the form's choices came from these
+    return BuildingDetails(
+        name=form.name.data,
+        owner=owner,
+        neighbourhood=neighbourhood,
+        address=form.address.data,
+        postcode=form.postcode.data,
+        latitude=form.latitude.data,
+        longitude=form.longitude.data,
+        description=form.description.data or "",
+        arrival_instructions=form.arrival_instructions.data or "",
+        facilities=frozenset(form.facilities.data or []),
+        access=BuildingAccess(form.access.data),
+        allowed_organisations=tuple(allowed),
+        opens_on_bank_holidays=form.opens_on_bank_holidays.data,
+    )
+
+
+@bp.route("/buildings/new", methods=["GET", "POST"])
+@permission_required(Permission.CREATE_BUILDING)
+def new() -> Response | tuple[str, int]:
+    form = BuildingForm()
+    _choices(form)
+    if form.validate_on_submit():
+        try:
+            building = services.create_building(db.session(), actor(), _details(form))
+        except CatalogueError as error:
+            form.show(error)
+        else:
+            flash(f"{building.name} has been added. Now set its opening hours.", "success")
+            return redirect(url_for(".hours", building_id=building.id))
+    return form_page("estates/building_form.html", form, building=None)
+
+
+@bp.route("/buildings/<int:building_id>")
+@permission_required(Permission.USE_ESTATES)
+def show(building_id: int) -> str:
+    building = managed_building(building_id)
+    session = db.session()
+    upcoming, _past = queries.closures(session, building, now())
+    history, _total = recent_entries(
+        session, subject_type="building", subject_id=building.id, per_page=10
+    )
+    return render_template(
+        "estates/building.html", building=building, closures=upcoming, history=history
+    )
+
+
+@bp.route("/buildings/<int:building_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.USE_ESTATES)
+def edit(building_id: int) -> Response | tuple[str, int]:
+    building = managed_building(building_id)
+    form = BuildingForm(data=BuildingForm.data_of(building))
+    _choices(form, building)
+    if form.validate_on_submit():
+        try:
+            changes = services.update_building(db.session(), actor(), building, _details(form))
+        except CatalogueError as error:
+            form.show(error)
+        else:
+            if changes:
+                flash(f"{building.name} has been updated.", "success")
+            return redirect(url_for(".show", building_id=building.id))
+    return form_page("estates/building_form.html", form, building=building)
+
+
+@bp.route("/buildings/<int:building_id>/hours", methods=["GET", "POST"])
+@permission_required(Permission.USE_ESTATES)
+def hours(building_id: int) -> Response | tuple[str, int]:
+    building = managed_building(building_id)
+    form = OpeningHoursForm(data=OpeningHoursForm.data_of(building))
+    if form.validate_on_submit():
+        try:
+            changes = services.set_opening_hours(db.session(), actor(), building, form.week())
+        except CatalogueError as error:
+            form.show(error)
+        else:
+            if changes:
+                flash(f"The opening hours of {building.name} have been updated.", "success")
+            return redirect(url_for(".show", building_id=building.id))
+    return form_page("estates/hours.html", form, building=building)
+
+
+@bp.route("/buildings/<int:building_id>/deactivate", methods=["GET", "POST"])
+@permission_required(Permission.USE_ESTATES)
+def deactivate(building_id: int) -> Response | str:
+    building = managed_building(building_id)
+    back = url_for(".show", building_id=building.id)
+    if request.method == "POST":
+        if services.set_building_active(db.session(), actor(), building, False):
+            flash(f"{building.name} has been deactivated.", "success")
+        return redirect(back)
+    return confirm_page(
+        f"Deactivate {building.name}?",
+        building.neighbourhood.name,
+        [
+            "The building and its spaces will no longer appear in the catalogue, and nobody "
+            "will be able to book them.",
+            "Its spaces, closures and history are kept. You can reactivate it at any time.",
+        ],
+        "Deactivate building",
+        back,
+        warning=True,
+    )
+
+
+@bp.route("/buildings/<int:building_id>/reactivate", methods=["GET", "POST"])
+@permission_required(Permission.USE_ESTATES)
+def reactivate(building_id: int) -> Response | str:
+    building = managed_building(building_id)
+    back = url_for(".show", building_id=building.id)
+    if request.method == "POST":
+        if services.set_building_active(db.session(), actor(), building, True):
+            flash(f"{building.name} has been reactivated.", "success")
+        return redirect(back)
+    return confirm_page(
+        f"Reactivate {building.name}?",
+        building.neighbourhood.name,
+        [
+            "The building will appear in the catalogue again, with those of its spaces that "
+            "are active."
+        ],
+        "Reactivate building",
+        back,
+    )
+
+
+@bp.route("/buildings/<int:building_id>/delete", methods=["GET", "POST"])
+@permission_required(Permission.USE_ESTATES)
+def delete(building_id: int) -> Response | str:
+    building = managed_building(building_id)
+    session = db.session()
+    if request.method == "POST":
+        name = building.name
+        if services.remove_building(session, actor(), building) is Removal.DELETED:
+            flash(f"{name} has been deleted.", "success")
+            return redirect(url_for("estates.dashboard"))
+        flash(f"{name} has been deactivated, keeping its history.", "success")
+        return redirect(url_for(".show", building_id=building.id))
+    found = services.references(session, building)
+    if found:
+        paragraphs = [
+            f"{building.name} cannot be deleted because it has {and_list(found)}. "
+            "It will be deactivated instead, keeping its history.",
+            "It will no longer appear in the catalogue, and nobody will be able to book it.",
+        ]
+        button = "Deactivate building"
+    else:
+        paragraphs = ["Nothing refers to this building. Deleting it cannot be undone."]
+        button = "Delete building"
+    return confirm_page(
+        f"Delete {building.name}?",
+        building.neighbourhood.name,
+        paragraphs,
+        button,
+        url_for(".show", building_id=building.id),
+        warning=True,
+    )
