@@ -185,4 +185,4 @@ def test_role_changes_appear_under_people(
     grant_role(db_session, administrator, person, Role.ADMINISTRATOR)
     db_session.flush()
     page = admin.get("/admin/audit", query_string={"kind": "person"}).get_data(as_text=True)
-    assert _summaries(page) == ["Nia made administrator of Everything"]
+    assert _summaries(page) == ["Nia made an administrator"]

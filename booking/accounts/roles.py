@@ -9,6 +9,13 @@ from booking.audit.services import record
 from booking.catalogue.models import Building, Neighbourhood
 
 
+def _role_phrase(grant: RoleGrant) -> str:
+    """ "an administrator", "building manager of Reddish Library" …"""
+    if grant.role is Role.ADMINISTRATOR:
+        return "an administrator"
+    return f"{grant.role.label.lower()} of {grant.scope_name}"
+
+
 class GrantError(ValueError):
     """A role grant that does not make sense (e.g. a building manager without a building)."""
 
@@ -54,7 +61,7 @@ def grant_role(
         actor,
         "grant.add",
         person,
-        f"{person.name} made {role.label.lower()} of {grant.scope_name}",
+        f"{person.name} made {_role_phrase(grant)}",
         {
             "role": role,
             "building": building.name if building else None,
@@ -71,7 +78,7 @@ def revoke_grant(session: Session, actor: Person | None, grant: RoleGrant) -> No
         actor,
         "grant.remove",
         person,
-        f"{person.name} is no longer {grant.role.label.lower()} of {grant.scope_name}",
+        f"{person.name} is no longer {_role_phrase(grant)}",
         {"role": grant.role, "scope": grant.scope_name},
     )
     person.grants.remove(grant)

@@ -129,7 +129,7 @@ def remove_domain_confirm(organisation_id: int, domain_id: int) -> Page:
         flash(f"{name} removed. People already registered with it keep their accounts.", "success")
         return _show(organisation)
     return render_template(
-        "admin/confirm.html",
+        "layouts/confirm.html",
         form=form,
         caption=organisation.name,
         title=f"Remove {domain.domain}?",
@@ -138,7 +138,8 @@ def remove_domain_confirm(organisation_id: int, domain_id: int) -> Page:
             "People already registered keep their accounts.",
         ],
         button="Remove domain",
-        cancel=url_for(".show", organisation_id=organisation.id),
+        back=url_for(".show", organisation_id=organisation.id),
+        warning=True,
     )
 
 
@@ -152,7 +153,7 @@ def deactivate(organisation_id: int) -> Page:
         flash(f"{organisation.name} deactivated.", "success")
         return _show(organisation)
     return render_template(
-        "admin/confirm.html",
+        "layouts/confirm.html",
         form=form,
         caption=organisation.name,
         title=f"Deactivate {organisation.name}?",
@@ -162,7 +163,8 @@ def deactivate(organisation_id: int) -> Page:
             "You can reactivate it at any time.",
         ],
         button="Deactivate organisation",
-        cancel=url_for(".show", organisation_id=organisation.id),
+        back=url_for(".show", organisation_id=organisation.id),
+        warning=True,
     )
 
 

@@ -167,7 +167,7 @@ def deactivate(person_id: int) -> Page:
             flash(f"{person.name} deactivated and signed out of all devices.", "success")
             return _show(person)
     return render_template(
-        "admin/confirm.html",
+        "layouts/confirm.html",
         form=form,
         caption=person.name,
         title=f"Deactivate {person.name}?",
@@ -176,7 +176,8 @@ def deactivate(person_id: int) -> Page:
             "Their bookings and history stay. You can reactivate them at any time.",
         ],
         button="Deactivate",
-        cancel=url_for(".show", person_id=person.id),
+        back=url_for(".show", person_id=person.id),
+        warning=True,
     ), (422 if form.errors else 200)
 
 

@@ -47,7 +47,8 @@ def seed_demo_command(password: str | None, if_empty: bool, force: bool) -> None
         f"{result.organisations} organisations, {result.buildings} buildings, "
         f"{result.spaces} spaces and {result.people} people."
     )
-    _print_sign_ins()
+    if not if_empty:  # `make run` prints the sign-ins itself, every time
+        _print_sign_ins()
 
 
 @click.command("demo-sign-ins")

@@ -65,7 +65,7 @@ def confirm_page(
     Its form carries only the CSRF token, which `CSRFProtect` checks on every POST.
     """
     return render_template(
-        "estates/confirm.html",
+        "layouts/confirm.html",
         title=title,
         caption=caption,
         paragraphs=paragraphs,
