@@ -187,6 +187,8 @@ def transaction() -> Iterator[Session]:
 
 def after_commit(db_session: Session, callback: Callable[[], None]) -> None:
     """Run `callback` once this session's transaction has committed; drop it on rollback."""
+    if not db_session.in_transaction():
+        db_session.begin()  # so that a rollback before any SQL still drops the callback
     db_session.info.setdefault("after_commit", []).append(callback)
 
 
@@ -197,6 +199,8 @@ def _run_after_commit(db_session: Session) -> None:
         callback()
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_after_commit(db_session: Session) -> None:
-    db_session.info.pop("after_commit", None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_commit(db_session: Session, previous_transaction: Any) -> None:
+    """A rolled-back transaction sends nothing, even if it had not touched the database yet."""
+    if not previous_transaction.nested:
+        db_session.info.pop("after_commit", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 
@@ -18,3 +19,17 @@ def test_every_response_carries_the_security_headers(client: FlaskClient) -> Non
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_hsts_is_sent_over_https_when_enabled(app: Flask, client: FlaskClient) -> None:
+    app.config["HSTS"] = True
+    secure = client.get("/sign-in", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers
+
+
+def test_pages_are_not_cached_but_static_files_are(client: FlaskClient) -> None:
+    assert client.get("/sign-in").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/app.js")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
