@@ -54,6 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from booking.accounts.views import bp as accounts_bp
     from booking.admin.views import bp as admin_bp
+    from booking.api import init_app as init_api
+    from booking.bookings.views import bp as bookings_bp
     from booking.catalogue.views import bp as catalogue_bp
     from booking.estates.views import bp as estates_bp
 
@@ -61,6 +63,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(estates_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(bookings_bp)
+    init_api(app)
 
     if app.config["PROXY_COUNT"]:
         # Behind a TLS-terminating proxy: the client's address (for throttling) and https.

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import (
     DateTime,
     Dialect,
@@ -135,20 +135,42 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(mode)
 
 
+def sessionmakers(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    """Session factories for reading and for writing.
+
+    On SQLite a writing transaction starts with `BEGIN IMMEDIATE`, taking the write lock before
+    its first read, so that a check-then-insert (is this desk free? then book it) cannot
+    interleave with another writer's. PostgreSQL ignores the option: its constraints decide.
+    """
+    reads = sessionmaker(engine, expire_on_commit=False)
+    writes = sessionmaker(
+        engine.execution_options(sqlite_begin="BEGIN IMMEDIATE"), expire_on_commit=False
+    )
+    return reads, writes
+
+
 def init_app(app: Flask, session_factory: sessionmaker[Session] | None = None) -> None:
-    """Create the engine and session factory (tests may pass their own factory)."""
+    """Create the engine and session factories (tests may pass their own factory)."""
     if session_factory is None:
-        engine = make_engine(app.config["DATABASE_URL"])
-        session_factory = sessionmaker(engine, expire_on_commit=False)
-    app.extensions["booking.sessions"] = session_factory
+        reads, writes = sessionmakers(make_engine(app.config["DATABASE_URL"]))
+    else:
+        reads = writes = session_factory
+    app.extensions["booking.sessions"] = reads
+    app.extensions["booking.write_sessions"] = writes
     app.after_request(finish_request)
     app.teardown_appcontext(close_session)
 
 
 def session() -> Session:
-    """The current request's (or command's) session, opened on first use."""
+    """The current request's (or command's) session, opened on first use.
+
+    Requests that may change data (anything but GET, HEAD and OPTIONS) and CLI commands get a
+    writing session (see `sessionmakers`).
+    """
     if "db_session" not in g:
-        factory: sessionmaker[Session] = current_app.extensions["booking.sessions"]
+        reading = has_request_context() and request.method in {"GET", "HEAD", "OPTIONS"}
+        kind = "booking.sessions" if reading else "booking.write_sessions"
+        factory: sessionmaker[Session] = current_app.extensions[kind]
         g.db_session = factory()
     db_session: Session = g.db_session
     return db_session

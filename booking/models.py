@@ -1,7 +1,14 @@
 """Every model, imported once so `Base.metadata` is complete (for Alembic and the tests)."""
 
-from booking.accounts.models import Person, Role, RoleGrant
+from booking.accounts.models import AccessToken, Person, Role, RoleGrant
 from booking.audit.models import AuditEntry
+from booking.bookings.models import (
+    Booking,
+    BookingAttendee,
+    BookingSeries,
+    BookingStatus,
+    Frequency,
+)
 from booking.catalogue.imports import CatalogueImport, ImportStatus
 from booking.catalogue.models import (
     BankHoliday,
@@ -20,14 +27,20 @@ from booking.catalogue.models import (
 from booking.db import Base
 
 __all__ = [
+    "AccessToken",
     "AuditEntry",
     "BankHoliday",
     "Base",
+    "Booking",
+    "BookingAttendee",
+    "BookingSeries",
+    "BookingStatus",
     "Building",
     "BuildingAccess",
     "CatalogueImport",
     "Closure",
     "Facility",
+    "Frequency",
     "ImportStatus",
     "Neighbourhood",
     "OpeningHours",

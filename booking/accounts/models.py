@@ -122,3 +122,21 @@ class RoleGrant(Base):
         if self.neighbourhood is not None:
             return self.neighbourhood.name
         return "Everything"
+
+
+class AccessToken(Base):
+    """A personal access token for the JSON API, shown once and stored only as a SHA-256 hash."""
+
+    __tablename__ = "access_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    """The token's first characters, so people can tell their tokens apart."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship()

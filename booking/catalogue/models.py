@@ -196,6 +196,17 @@ class Building(Base):
     has_public_transport: Mapped[bool] = mapped_column(default=False)
     is_demo: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Booking rules, editable per building (defaults are the service's).
+    desk_advance_days: Mapped[int] = mapped_column(default=28, server_default="28")
+    """How far ahead partners may book a desk here."""
+    room_advance_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    """How far ahead partners may book a meeting or quiet room here."""
+    owner_advance_days: Mapped[int | None]
+    """A longer window for the owning organisation's own staff (None: the same as partners)."""
+    room_max_minutes: Mapped[int] = mapped_column(default=480, server_default="480")
+    """The longest room booking; a desk is booked for at most one opening day."""
+    check_in_grace_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    """How long after its start an unchecked booking is kept before it is released."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -215,6 +226,13 @@ class Building(Base):
         UniqueConstraint("neighbourhood_id", "name"),
         CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
         CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
+        CheckConstraint(
+            "desk_advance_days BETWEEN 1 AND 366 AND room_advance_days BETWEEN 1 AND 366"
+            " AND (owner_advance_days IS NULL OR owner_advance_days BETWEEN 1 AND 732)",
+            name="advance_days_range",
+        ),
+        CheckConstraint("room_max_minutes BETWEEN 15 AND 1440", name="room_max_minutes_range"),
+        CheckConstraint("check_in_grace_minutes BETWEEN 5 AND 240", name="grace_range"),
     )
 
     def facilities(self) -> list[Facility]:

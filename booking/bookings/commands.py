@@ -1,0 +1,5 @@
+"""Booking commands (release-no-shows, seed-bench)."""
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,230 @@
+"""The booking service: every rule for making, changing, cancelling and checking in bookings.
+
+The HTML views and the JSON API both call these functions; nothing else writes bookings. They
+take the request's session, flush but never commit, and raise `BookingError` (or `SpaceTaken`)
+with a message for the person. Overlaps are checked here for a friendly answer and refused by
+the database in any case (see migration 0003), so two people pressing "Book" at the same moment
+cannot both get the desk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from booking.accounts.models import Person
+from booking.audit.services import record
+from booking.bookings import rules
+from booking.bookings.errors import BookingError, DeskAlreadyHeld, NotYours, SpaceTaken
+from booking.bookings.models import Booking, BookingAttendee, BookingStatus
+from booking.catalogue.models import Space, SpaceKind
+from booking.permissions import Permission, can
+from booking.templating import format_datetime
+from booking.timezones import now as clock_now
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What someone asks for: a space, a time in UTC, and for rooms a title and attendees."""
+
+    space: Space
+    starts_at: datetime
+    ends_at: datetime
+    title: str = ""
+    attendees: list[str] = field(default_factory=list)
+
+
+def clean_attendees(raw: Iterable[str], booker: Person) -> list[str]:
+    """Attendee addresses lower-cased, without duplicates or the booker; bad ones refused."""
+    cleaned: list[str] = []
+    for address in raw:
+        address = address.strip().lower()
+        if not address or address == booker.email or address in cleaned:
+            continue
+        if not EMAIL.match(address) or len(address) > 254:
+            raise BookingError(f"{address} is not an email address", "attendees")
+        cleaned.append(address)
+    return cleaned
+
+
+def check(
+    session: Session,
+    person: Person,
+    proposal: Proposal,
+    *,
+    now: datetime,
+    replacing: Booking | None = None,
+) -> None:
+    """Every rule for `proposal`, including overlaps; `replacing` is the booking being changed."""
+    space = proposal.space
+    rules.check_bookable(space, person)
+    rules.check_times(session, space, person, proposal.starts_at, proposal.ends_at, now=now)
+    rules.check_closures(session, space, proposal.starts_at, proposal.ends_at)
+    rules.check_attendees(space, proposal.attendees)
+    if _overlaps(session, proposal, Booking.space_id == space.id, replacing):
+        raise SpaceTaken(space.name)
+    if space.kind is SpaceKind.DESK and _overlaps(
+        session, proposal, (Booking.person_id == person.id) & Booking.is_desk, replacing
+    ):
+        raise DeskAlreadyHeld()
+
+
+def _overlaps(
+    session: Session, proposal: Proposal, which: object, replacing: Booking | None
+) -> bool:
+    query = exists().where(
+        which,  # type: ignore[arg-type]
+        Booking.status == BookingStatus.ACTIVE,
+        Booking.starts_at < proposal.ends_at,
+        Booking.ends_at > proposal.starts_at,
+    )
+    if replacing is not None:
+        query = query.where(Booking.id != replacing.id)
+    return bool(session.scalar(select(query)))
+
+
+def book(
+    session: Session, person: Person, proposal: Proposal, *, now: datetime | None = None
+) -> Booking:
+    """Book `proposal` for `person`, or raise the first rule it breaks."""
+    now = now or clock_now()
+    proposal = _with_clean_attendees(proposal, person)
+    check(session, person, proposal, now=now)
+    booking = Booking(
+        space=proposal.space,
+        person=person,
+        starts_at=proposal.starts_at,
+        ends_at=proposal.ends_at,
+        is_desk=proposal.space.kind is SpaceKind.DESK,
+        title=proposal.title.strip()[:200],
+        attendees=[BookingAttendee(email=email) for email in proposal.attendees],
+    )
+    _save(session, booking)
+    record(session, person, "booking.create", booking, _summary("Booked", booking))
+    return booking
+
+
+def change(
+    session: Session,
+    person: Person,
+    booking: Booking,
+    proposal: Proposal,
+    *,
+    now: datetime | None = None,
+) -> Booking:
+    """Move `booking` to another time or space (it keeps its identity), or raise why not."""
+    now = now or clock_now()
+    _require_own(person, booking)
+    if not booking.is_active or booking.ends_at <= now:
+        raise BookingError("Only upcoming bookings can be changed")
+    if booking.checked_in_at is not None and proposal.space.id != booking.space_id:
+        raise BookingError("You have checked in: cancel this booking and book the other space")
+    proposal = _with_clean_attendees(proposal, person)
+    check(session, person, proposal, now=now, replacing=booking)
+    before = (booking.space.name, booking.starts_at, booking.ends_at)
+    booking.space = proposal.space
+    booking.is_desk = proposal.space.kind is SpaceKind.DESK
+    booking.starts_at, booking.ends_at = proposal.starts_at, proposal.ends_at
+    booking.title = proposal.title.strip()[:200]
+    booking.attendees = [
+        next((a for a in booking.attendees if a.email == email), None)
+        or BookingAttendee(email=email)
+        for email in proposal.attendees
+    ]
+    booking.sequence += 1
+    _save(session, booking)
+    record(
+        session,
+        person,
+        "booking.change",
+        booking,
+        _summary("Changed", booking),
+        {
+            "space": [before[0], booking.space.name],
+            "starts_at": [before[1], booking.starts_at],
+            "ends_at": [before[2], booking.ends_at],
+        },
+    )
+    return booking
+
+
+def cancel(
+    session: Session,
+    person: Person,
+    booking: Booking,
+    reason: str = "",
+    *,
+    now: datetime | None = None,
+) -> Booking:
+    """Cancel `booking`: the slot is free at once. Building managers must say why."""
+    now = now or clock_now()
+    own = booking.person_id == person.id
+    if not own and not can(person, Permission.MANAGE_BUILDING, booking.space.building):
+        raise NotYours()
+    if not own and not reason.strip():
+        raise BookingError("Say why you are cancelling: the booker will be told", "reason")
+    if not booking.is_active:
+        raise BookingError("This booking is already cancelled")
+    if booking.ends_at <= now:
+        raise BookingError("This booking has already ended")
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = person
+    booking.cancellation_reason = reason.strip()[:300]
+    booking.sequence += 1
+    session.flush()
+    record(
+        session,
+        person,
+        "booking.cancel",
+        booking,
+        _summary("Cancelled", booking),
+        {"reason": booking.cancellation_reason},
+    )
+    return booking
+
+
+def _require_own(person: Person, booking: Booking) -> None:
+    if booking.person_id != person.id:
+        raise NotYours()
+
+
+def _with_clean_attendees(proposal: Proposal, person: Person) -> Proposal:
+    return Proposal(
+        proposal.space,
+        proposal.starts_at,
+        proposal.ends_at,
+        proposal.title,
+        clean_attendees(proposal.attendees, person),
+    )
+
+
+def _save(session: Session, booking: Booking) -> None:
+    """Write the booking, turning the database's overlap refusals into the service's answers."""
+    space_name = booking.space.name
+    try:
+        with session.begin_nested():
+            session.add(booking)
+            session.flush()
+    except IntegrityError as error:
+        message = str(error.orig)
+        if "ex_booking_space_overlap" in message:
+            raise SpaceTaken(space_name) from error
+        if "ex_booking_person_desk_overlap" in message:
+            raise DeskAlreadyHeld() from error
+        raise
+
+
+def _summary(verb: str, booking: Booking) -> str:
+    return (
+        f"{verb} {booking.space.name}, {booking.space.building.name}, "
+        f"{format_datetime(booking.starts_at)}"
+    )
