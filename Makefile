@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## assets: GOV.UK Frontend from npm, compiled with our settings into static/build/ (git-ignored)
-assets: static/build/app.css static/build/govuk-frontend.min.js
+assets: static/build/app.css static/build/govuk-frontend.min.js static/build/swagger-ui/swagger-ui-bundle.js
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -41,6 +41,10 @@ static/build/govuk-frontend.min.js: node_modules/.installed
 	mkdir -p static/build
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
 
+static/build/swagger-ui/swagger-ui-bundle.js: node_modules/.installed
+	mkdir -p static/build/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css static/build/swagger-ui/
+
 migrate: install
 	$(FLASK) db upgrade
 	$(FLASK) sync-bank-holidays
@@ -50,7 +54,7 @@ demo: migrate
 
 ## test: the whole suite, on SQLite and PostgreSQL, plus lint and type checks
 test: install lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint:
 	$(BIN)/ruff check booking tests migrations bench

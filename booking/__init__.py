@@ -58,12 +58,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from booking.bookings.views import bp as bookings_bp
     from booking.catalogue.views import bp as catalogue_bp
     from booking.estates.views import bp as estates_bp
+    from booking.health import bp as health_bp
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(estates_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(bookings_bp)
+    app.register_blueprint(health_bp)
     init_api(app)
 
     if app.config["PROXY_COUNT"]:

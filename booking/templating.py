@@ -47,7 +47,11 @@ def navigation() -> list[dict[str, Any]]:
     """The service navigation items this person can use, the current one marked active."""
     if not current_user.is_authenticated:
         return []
-    items = [("Find a space", "catalogue.neighbourhoods", "catalogue.")]
+    items = [
+        ("Find a space", "bookings.find.search", "bookings.find."),
+        ("Your bookings", "bookings.mine.index", "bookings.mine."),
+        ("Buildings", "catalogue.neighbourhoods", "catalogue."),
+    ]
     if can(current_user, Permission.USE_ESTATES):
         items.append(("Estates", "estates.dashboard", "estates."))
     if can(current_user, Permission.MANAGE_PEOPLE):

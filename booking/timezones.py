@@ -25,7 +25,9 @@ def local_to_utc(day: date, at: time) -> datetime:
     that happens twice (the autumn repeated hour) resolves to the *first* occurrence, British
     Summer Time (fold=0), everywhere in the app.
     """
-    local = datetime.combine(day, at.replace(tzinfo=None), tzinfo=LONDON)
+    # fold=0 asks for the first occurrence even of a time read off a moment in the second one
+    # (`to_local(...).time()` carries fold=1 there).
+    local = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=LONDON)
     as_utc = local.astimezone(UTC)
     if as_utc.astimezone(LONDON).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise NonexistentLocalTime(
@@ -33,6 +35,21 @@ def local_to_utc(day: date, at: time) -> datetime:
             "the clocks go forward an hour that night."
         )
     return as_utc
+
+
+def wall_clock_to_utc(day: date, at: time) -> datetime:
+    """The UTC instant of a time kept by the wall clock whatever the clocks do: opening hours.
+
+    Like `local_to_utc`, except that a time in the spring-forward hour is not refused (a
+    building that opens at 1:30am still opens that night) but read as if the clocks had not yet
+    gone forward: 01:30 becomes 01:30 GMT, that is 2:30am BST - as long after midnight as on
+    any other night. Times people enter go through `local_to_utc`, which refuses them.
+    """
+    try:
+        return local_to_utc(day, at)
+    except NonexistentLocalTime:
+        local = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=LONDON)
+        return local.astimezone(UTC)
 
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:

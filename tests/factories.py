@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import secrets
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -10,7 +12,8 @@ from typing import Any
 from argon2 import PasswordHasher, profiles
 from sqlalchemy.orm import Session
 
-from booking.accounts.models import Person, Role, RoleGrant
+from booking.accounts.models import AccessToken, Person, Role, RoleGrant
+from booking.bookings.models import Booking, BookingStatus
 from booking.catalogue.models import (
     Building,
     Closure,
@@ -143,3 +146,42 @@ class Factory:
         person = self.person(**fields)
         self.grant(person, Role.NEIGHBOURHOOD_LEAD, neighbourhood=neighbourhood)
         return person
+
+    def booking(
+        self,
+        space: Space | None = None,
+        person: Person | None = None,
+        *,
+        starts_at: datetime = datetime(2030, 1, 8, 10, tzinfo=UTC),
+        ends_at: datetime | None = None,
+        **fields: Any,
+    ) -> Booking:
+        """A booking row inserted directly, without the service's rules (the database's apply).
+
+        The default time is Tuesday 8 January 2030, 10am to 11am, when a default building is open.
+        """
+        space = space or self.space()
+        fields.setdefault("status", BookingStatus.ACTIVE)
+        booking = Booking(
+            space=space,
+            person=person or self.person(organisation=space.building.owner),
+            starts_at=starts_at,
+            ends_at=ends_at or starts_at + timedelta(hours=1),
+            is_desk=space.kind is SpaceKind.DESK,
+            **fields,
+        )
+        return self._save(booking)  # type: ignore[no-any-return]
+
+    def access_token(
+        self, person: Person | None = None, *, name: str = "Test token", **fields: Any
+    ) -> tuple[AccessToken, str]:
+        """A working personal access token for the API, and its text (shown once in real life)."""
+        secret = f"ss_test{next(_sequence)}_{secrets.token_urlsafe(16)}"
+        token = AccessToken(
+            person=person or self.person(),
+            name=name,
+            token_hash=hashlib.sha256(secret.encode()).hexdigest(),
+            prefix=secret[:10],
+            **fields,
+        )
+        return self._save(token), secret

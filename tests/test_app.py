@@ -33,3 +33,8 @@ def test_pages_are_not_cached_but_static_files_are(client: FlaskClient) -> None:
     static = client.get("/static/app.js")
     static.close()
     assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_health_checks_answer_without_signing_in(client: FlaskClient) -> None:
+    assert client.get("/healthz").text == "ok"
+    assert client.get("/readyz").text == "ready"

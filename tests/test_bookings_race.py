@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, func, select

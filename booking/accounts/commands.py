@@ -18,6 +18,7 @@ from booking import db
 from booking.accounts import people, services
 from booking.accounts.models import Person, Role
 from booking.accounts.roles import GrantError, grant_role
+from booking.accounts.token_commands import create_token
 from booking.catalogue.models import Building, Neighbourhood, Organisation
 
 ROLES = {
@@ -197,4 +198,5 @@ commands: list[click.Command] = [
     set_password_command,
     deactivate_user,
     reactivate_user,
+    create_token,
 ]

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking import db
-from booking.accounts import people, services, tokens
+from booking.accounts import people, services, token_views, tokens
 from booking.accounts.forms import (
     ChangePasswordForm,
     EmailForm,
@@ -39,6 +39,7 @@ from booking.accounts.models import Person, RoleGrant
 from booking.extensions import limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
+bp.register_blueprint(token_views.bp)
 
 
 def load_person(identity: str) -> Person | None:

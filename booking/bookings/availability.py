@@ -11,22 +11,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from booking.accounts.models import Person
 from booking.bookings.models import Booking, BookingStatus
-from booking.bookings.rules import ROOM_GRID_MINUTES, START_GRACE, advance_days
+from booking.bookings.rules import LONGEST_BOOKING, ROOM_GRID_MINUTES, START_GRACE, advance_days
 from booking.catalogue.bank_holidays import bank_holidays_between
 from booking.catalogue.models import Closure, OpeningHours, Space, SpaceKind
 from booking.catalogue.queries import hours_on
-from booking.timezones import local_day_bounds, local_to_utc, to_local
-
-LONGEST_BOOKING = timedelta(days=1)
-"""No booking is longer (a desk for one opening day, a room for at most 24 hours), which lets
-the booking query use the (space_id, starts_at) index instead of scanning a space's history."""
+from booking.timezones import local_day_bounds, to_local, wall_clock_to_utc
 
 
 @dataclass(frozen=True)
@@ -128,7 +124,7 @@ def _free_windows(space_day: SpaceDay, now: datetime, person: Person | None) -> 
         days=advance_days(space.building, space, person)
     ):
         return []
-    opens, closes = local_to_utc(day, hours.opens), local_to_utc(day, hours.closes)
+    opens, closes = wall_clock_to_utc(day, hours.opens), wall_clock_to_utc(day, hours.closes)
     earliest = max(opens, now - START_GRACE)
     taken = sorted(
         [(b.starts_at, b.ends_at) for b in space_day.bookings]
@@ -148,13 +144,17 @@ def _free_windows(space_day: SpaceDay, now: datetime, person: Person | None) -> 
 
 
 def _on_the_grid(window: Window) -> Window:
-    """A room's window shrunk to quarter hours: rooms start and end on the grid."""
+    """A room's window shrunk to quarter hours: rooms start and end on the grid.
+
+    The quarter hour is added in UTC: added to a local time it would be wall-clock arithmetic,
+    which drops the `fold` of the autumn repeated hour and lands an hour early.
+    """
     grid = timedelta(minutes=ROOM_GRID_MINUTES)
     start = to_local(window.starts_at)
     start_floor = start.replace(
         minute=start.minute - start.minute % ROOM_GRID_MINUTES, second=0, microsecond=0
     )
-    starts_at = window.starts_at if start_floor == start else start_floor + grid
+    starts_at = window.starts_at if start_floor == start else start_floor.astimezone(UTC) + grid
     end = to_local(window.ends_at)
     ends_at = end.replace(
         minute=end.minute - end.minute % ROOM_GRID_MINUTES, second=0, microsecond=0

@@ -2,4 +2,6 @@
 
 import click
 
-commands: list[click.Command] = []
+from booking.bookings.checkin_commands import release_no_shows_command
+
+commands: list[click.Command] = [release_no_shows_command]

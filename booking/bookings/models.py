@@ -13,7 +13,7 @@ import enum
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.catalogue.models import Space, _enum
@@ -113,7 +113,12 @@ class Booking(Base):
         CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
         Index("ix_booking_space_starts", "space_id", "starts_at"),
         Index("ix_booking_person_starts", "person_id", "starts_at"),
-        Index("ix_booking_status_starts", "status", "starts_at"),
+        Index(
+            "ix_booking_unchecked_starts",
+            "starts_at",
+            postgresql_where=text("status = 'active' AND checked_in_at IS NULL"),
+            sqlite_where=text("status = 'active' AND checked_in_at IS NULL"),
+        ),
     )
 
     @property

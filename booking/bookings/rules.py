@@ -18,11 +18,15 @@ from booking.catalogue.bank_holidays import bank_holidays_between
 from booking.catalogue.models import Building, Closure, Space, SpaceKind
 from booking.catalogue.queries import bookers, hours_on
 from booking.templating import format_date, format_datetime, format_time
-from booking.timezones import local_to_utc, to_local
+from booking.timezones import to_local, wall_clock_to_utc
 
 START_GRACE = timedelta(minutes=5)
 """A booking may start this long ago ("now" as the clock ticks while the form is filled in)."""
 ROOM_GRID_MINUTES = 15
+LONGEST_BOOKING = timedelta(days=1)
+"""No booking is longer (a desk for one opening day, a room for at most 24 hours), so overlap
+checks only look at bookings starting in the day before: a short range of the index on
+(space_id, starts_at) instead of the space's whole history."""
 MAX_ATTENDEES = 100
 
 
@@ -70,17 +74,21 @@ def check_times(
             f"You can book {kind} in {building.name} up to {window} days ahead", "start"
         )
     if space.kind is not SpaceKind.DESK:
-        _check_room_length(building, local_start, local_end)
+        _check_room_length(building, local_start, local_end, ends_at - starts_at)
     _check_opening_hours(session, building, day, starts_at, ends_at)
 
 
-def _check_room_length(building: Building, local_start: datetime, local_end: datetime) -> None:
+def _check_room_length(
+    building: Building, local_start: datetime, local_end: datetime, lasts: timedelta
+) -> None:
+    """Quarter hours on the wall clock; the length in real time (local datetimes subtract as
+    wall-clock times, an hour out on the days the clocks change)."""
     for moment, field in ((local_start, "start"), (local_end, "end")):
         if moment.minute % ROOM_GRID_MINUTES or moment.second or moment.microsecond:
             raise BookingError(
                 "Rooms are booked on the quarter hour, for example 9:00, 9:15 or 9:30", field
             )
-    minutes = (local_end - local_start).total_seconds() / 60
+    minutes = lasts.total_seconds() / 60
     if minutes > building.room_max_minutes:
         hours = building.room_max_minutes / 60
         length = f"{hours:g} hours" if hours != 1 else "1 hour"
@@ -95,7 +103,7 @@ def _check_opening_hours(
     if hours is None:
         why = f" ({holidays[day]})" if day in holidays else ""
         raise BookingError(f"{building.name} is closed on {format_date(day)}{why}", "start")
-    opens, closes = local_to_utc(day, hours.opens), local_to_utc(day, hours.closes)
+    opens, closes = wall_clock_to_utc(day, hours.opens), wall_clock_to_utc(day, hours.closes)
     if starts_at < opens or ends_at > closes:
         raise BookingError(
             f"{building.name} is open {format_time(hours.opens)} to "

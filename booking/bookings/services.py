@@ -23,7 +23,7 @@ from booking.audit.services import record
 from booking.bookings import rules
 from booking.bookings.errors import BookingError, DeskAlreadyHeld, NotYours, SpaceTaken
 from booking.bookings.models import Booking, BookingAttendee, BookingStatus
-from booking.catalogue.models import Space, SpaceKind
+from booking.catalogue.models import Building, Space, SpaceKind
 from booking.permissions import Permission, can
 from booking.templating import format_datetime
 from booking.timezones import now as clock_now
@@ -83,6 +83,7 @@ def _overlaps(
     query = exists().where(
         which,  # type: ignore[arg-type]
         Booking.status == BookingStatus.ACTIVE,
+        Booking.starts_at > proposal.starts_at - rules.LONGEST_BOOKING,
         Booking.starts_at < proposal.ends_at,
         Booking.ends_at > proposal.starts_at,
     )
@@ -91,12 +92,33 @@ def _overlaps(
     return bool(session.scalar(select(query)))
 
 
+def hold_building(session: Session, space: Space) -> None:
+    """Wait for any estates change to the space's building, then read it afresh.
+
+    Bookings take a shared lock on the building row (so they never block each other) and estates
+    changes that cancel bookings take an exclusive one (`booking.bookings.closures.upcoming`):
+    a closure, new hours or a deactivation committed at the same moment as a booking is either
+    seen by the booking's checks or sees the booking. SQLite serialises all writes anyway.
+    """
+    session.execute(
+        select(Building)
+        .where(Building.id == space.building_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
+    session.execute(
+        select(Space).where(Space.id == space.id).execution_options(populate_existing=True)
+    )
+    session.expire(space.building, ["opening_hours", "allowed_organisations"])
+
+
 def book(
     session: Session, person: Person, proposal: Proposal, *, now: datetime | None = None
 ) -> Booking:
     """Book `proposal` for `person`, or raise the first rule it breaks."""
     now = now or clock_now()
     proposal = _with_clean_attendees(proposal, person)
+    hold_building(session, proposal.space)
     check(session, person, proposal, now=now)
     booking = Booking(
         space=proposal.space,
@@ -128,6 +150,7 @@ def change(
     if booking.checked_in_at is not None and proposal.space.id != booking.space_id:
         raise BookingError("You have checked in: cancel this booking and book the other space")
     proposal = _with_clean_attendees(proposal, person)
+    hold_building(session, proposal.space)
     check(session, person, proposal, now=now, replacing=booking)
     before = (booking.space.name, booking.starts_at, booking.ends_at)
     booking.space = proposal.space

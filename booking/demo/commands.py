@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from flask import current_app
 
 from booking import db
 from booking.demo import data
+from booking.demo.bench import bench_data_exists, seed_bench
 from booking.demo.seed import catalogue_is_empty, seed_demo
 
 
@@ -68,4 +70,23 @@ def _print_sign_ins() -> None:
         click.echo(f"    {person.email:<32} {role}")
 
 
-commands = [seed_demo_command, demo_sign_ins_command]
+@click.command("seed-bench")
+@click.option("--bookings", default=1_000_000, show_default=True, help="How many bookings.")
+@click.option("--people", default=20_000, show_default=True, help="How many people book.")
+@click.option("--force", is_flag=True, help="Allow seeding when BOOKING_ENV=production.")
+def seed_bench_command(bookings: int, people: int, force: bool) -> None:
+    """Load borough-scale data for benchmarks: 3,000 spaces, 20,000 people, N bookings."""
+    if current_app.config["PRODUCTION"] and not force:
+        raise click.ClickException("Refusing to load benchmark data in production (use --force).")
+    started = time.perf_counter()
+    with db.transaction() as session:
+        if bench_data_exists(session):
+            raise click.ClickException("Benchmark data is already loaded.")
+        result = seed_bench(session, bookings, people=people)
+    click.echo(
+        f"Loaded {result.buildings} buildings, {result.spaces} spaces, {result.people} people "
+        f"and {result.bookings} bookings in {time.perf_counter() - started:.0f} s."
+    )
+
+
+commands = [seed_demo_command, demo_sign_ins_command, seed_bench_command]

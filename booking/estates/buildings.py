@@ -1,4 +1,8 @@
-"""Estates pages for a building: add, manage, edit, opening hours, deactivate, delete."""
+"""Estates pages for a building: add, manage, edit, opening hours, deactivate, delete.
+
+Changes that would cancel bookings (new hours, closing on bank holidays, deactivating) list
+those bookings first and cancel them only once the manager confirms.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,25 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from booking import db
+from booking import db, timezones
 from booking.audit.services import recent_entries
+from booking.bookings import closures as over_bookings
+from booking.bookings import withdrawals
+from booking.bookings.closures import ConfirmationNeeded
+from booking.bookings.models import Booking
 from booking.catalogue import services
 from booking.catalogue.models import Building, BuildingAccess, Neighbourhood, Organisation
 from booking.catalogue.services import BuildingDetails, CatalogueError, Removal
 from booking.estates import queries
-from booking.estates.forms import BuildingForm, OpeningHoursForm
-from booking.estates.pages import (
-    actor,
-    and_list,
-    confirm_page,
-    form_page,
-    managed_building,
-    now,
+from booking.estates.closures import (
+    bookings_phrase,
+    cancelled_sentence,
+    confirm_cancellations,
+    confirmed_ids,
 )
+from booking.estates.forms import BuildingForm, OpeningHoursForm
+from booking.estates.pages import actor, and_list, confirm_page, form_page, managed_building
+from booking.estates.withdrawals import confirm_withdrawal
 from booking.permissions import Permission, permission_required
 
 bp = Blueprint("buildings", __name__)
@@ -97,7 +105,7 @@ def new() -> Response | tuple[str, int]:
 def show(building_id: int) -> str:
     building = managed_building(building_id)
     session = db.session()
-    upcoming, _past = queries.closures(session, building, now())
+    upcoming, _past = queries.closures(session, building, timezones.now())
     history, _total = recent_entries(
         session, subject_type="building", subject_id=building.id, per_page=10
     )
@@ -108,35 +116,80 @@ def show(building_id: int) -> str:
 
 @bp.route("/buildings/<int:building_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.USE_ESTATES)
-def edit(building_id: int) -> Response | tuple[str, int]:
+def edit(building_id: int) -> Response | str | tuple[str, int]:
     building = managed_building(building_id)
     form = BuildingForm(data=BuildingForm.data_of(building))
     _choices(form, building)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and "change" not in request.form:
         try:
-            changes = services.update_building(db.session(), actor(), building, _details(form))
+            changes, cancelled = over_bookings.update_building(
+                db.session(),
+                actor(),
+                building,
+                _details(form),
+                confirmed=confirmed_ids(),
+                now=timezones.now(),
+            )
         except CatalogueError as error:
             form.show(error)
+        except ConfirmationNeeded as needed:
+            bookings = bookings_phrase(needed.bookings)
+            return confirm_cancellations(
+                building,
+                needed.bookings,
+                title=f"Closing on bank holidays would cancel {bookings}",
+                reason=over_bookings.BANK_HOLIDAYS_CLOSED,
+                button=f"Save changes and cancel {bookings}",
+                change="Change the details",
+                back=url_for(".show", building_id=building.id),
+                back_text="Keep the current details",
+            )
         else:
             if changes:
-                flash(f"{building.name} has been updated.", "success")
+                flash(
+                    f"{building.name} has been updated." + cancelled_sentence(cancelled),
+                    "success",
+                )
             return redirect(url_for(".show", building_id=building.id))
     return form_page("estates/building_form.html", form, building=building)
 
 
 @bp.route("/buildings/<int:building_id>/hours", methods=["GET", "POST"])
 @permission_required(Permission.USE_ESTATES)
-def hours(building_id: int) -> Response | tuple[str, int]:
+def hours(building_id: int) -> Response | str | tuple[str, int]:
     building = managed_building(building_id)
     form = OpeningHoursForm(data=OpeningHoursForm.data_of(building))
-    if form.validate_on_submit():
+    if form.validate_on_submit() and "change" not in request.form:
         try:
-            changes = services.set_opening_hours(db.session(), actor(), building, form.week())
+            changes, cancelled = over_bookings.set_opening_hours(
+                db.session(),
+                actor(),
+                building,
+                form.week(),
+                confirmed=confirmed_ids(),
+                now=timezones.now(),
+            )
         except CatalogueError as error:
             form.show(error)
+        except ConfirmationNeeded as needed:
+            bookings = bookings_phrase(needed.bookings)
+            return confirm_cancellations(
+                building,
+                needed.bookings,
+                title=f"The new opening hours would cancel {bookings}",
+                reason=over_bookings.HOURS_CHANGED,
+                button=f"Save hours and cancel {bookings}",
+                change="Change the hours",
+                back=url_for(".show", building_id=building.id),
+                back_text="Keep the current hours",
+            )
         else:
-            if changes:
-                flash(f"The opening hours of {building.name} have been updated.", "success")
+            if changes or cancelled:
+                flash(
+                    f"The opening hours of {building.name} have been updated."
+                    + cancelled_sentence(cancelled),
+                    "success",
+                )
             return redirect(url_for(".show", building_id=building.id))
     return form_page("estates/hours.html", form, building=building)
 
@@ -145,22 +198,36 @@ def hours(building_id: int) -> Response | tuple[str, int]:
 @permission_required(Permission.USE_ESTATES)
 def deactivate(building_id: int) -> Response | str:
     building = managed_building(building_id)
+    session = db.session()
     back = url_for(".show", building_id=building.id)
     if request.method == "POST":
-        if services.set_building_active(db.session(), actor(), building, False):
-            flash(f"{building.name} has been deactivated.", "success")
-        return redirect(back)
-    return confirm_page(
-        f"Deactivate {building.name}?",
-        building.neighbourhood.name,
-        [
+        try:
+            changed, cancelled = withdrawals.deactivate_building(
+                session, actor(), building, confirmed=confirmed_ids(), now=timezones.now()
+            )
+        except ConfirmationNeeded as needed:
+            affected: list[Booking] = needed.bookings
+        else:
+            if changed:
+                flash(
+                    f"{building.name} has been deactivated." + cancelled_sentence(cancelled),
+                    "success",
+                )
+            return redirect(back)
+    else:
+        affected = withdrawals.bookings_withdrawn(session, building, now=timezones.now())
+    return confirm_withdrawal(
+        building,
+        affected,
+        title=f"Deactivate {building.name}?",
+        caption=building.neighbourhood.name,
+        paragraphs=[
             "The building and its spaces will no longer appear in the catalogue, and nobody "
             "will be able to book them.",
             "Its spaces, closures and history are kept. You can reactivate it at any time.",
         ],
-        "Deactivate building",
-        back,
-        warning=True,
+        button="Deactivate building",
+        back=back,
     )
 
 
@@ -192,11 +259,24 @@ def delete(building_id: int) -> Response | str:
     session = db.session()
     if request.method == "POST":
         name = building.name
-        if services.remove_building(session, actor(), building) is Removal.DELETED:
-            flash(f"{name} has been deleted.", "success")
-            return redirect(url_for("estates.dashboard"))
-        flash(f"{name} has been deactivated, keeping its history.", "success")
-        return redirect(url_for(".show", building_id=building.id))
+        try:
+            removal, cancelled = withdrawals.remove_building(
+                session, actor(), building, confirmed=confirmed_ids(), now=timezones.now()
+            )
+        except ConfirmationNeeded as needed:
+            affected: list[Booking] = needed.bookings
+        else:
+            if removal is Removal.DELETED:
+                flash(f"{name} has been deleted.", "success")
+                return redirect(url_for("estates.dashboard"))
+            flash(
+                f"{name} has been deactivated, keeping its history."
+                + cancelled_sentence(cancelled),
+                "success",
+            )
+            return redirect(url_for(".show", building_id=building.id))
+    else:
+        affected = withdrawals.bookings_withdrawn(session, building, now=timezones.now())
     found = services.references(session, building)
     if found:
         paragraphs = [
@@ -208,11 +288,12 @@ def delete(building_id: int) -> Response | str:
     else:
         paragraphs = ["Nothing refers to this building. Deleting it cannot be undone."]
         button = "Delete building"
-    return confirm_page(
-        f"Delete {building.name}?",
-        building.neighbourhood.name,
-        paragraphs,
-        button,
-        url_for(".show", building_id=building.id),
-        warning=True,
+    return confirm_withdrawal(
+        building,
+        affected,
+        title=f"Delete {building.name}?",
+        caption=building.neighbourhood.name,
+        paragraphs=paragraphs,
+        button=button,
+        back=url_for(".show", building_id=building.id),
     )

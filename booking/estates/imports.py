@@ -10,12 +10,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from booking import db
+from booking import db, timezones
 from booking.catalogue import csv_import
 from booking.catalogue.csv_import import Outcome, UploadError
 from booking.catalogue.imports import CatalogueImport, ImportStatus
 from booking.estates.forms import ConfirmImportForm, ImportForm, optional_id
-from booking.estates.pages import actor, form_page, now
+from booking.estates.pages import actor, form_page
 from booking.extensions import csrf
 from booking.permissions import Permission, permission_required
 
@@ -77,7 +77,9 @@ def upload() -> Response | tuple[str, int]:
             "in the file: nothing has been imported. Fix the file and upload it again"
         )
         return _upload_page(form, outcome.errors)
-    staged = csv_import.stage(session, person, upload.filename or "catalogue.csv", text, now())
+    staged = csv_import.stage(
+        session, person, upload.filename or "catalogue.csv", text, timezones.now()
+    )
     return redirect(url_for(".preview", import_id=staged.id))
 
 
@@ -94,7 +96,7 @@ def _turn_away(staged: CatalogueImport) -> Response | None:
     if staged.status is ImportStatus.APPLIED:
         flash(f"{staged.filename} has already been imported.", "info")
         return redirect(url_for("estates.dashboard"))
-    if csv_import.expired(staged, now()):
+    if csv_import.expired(staged, timezones.now()):
         flash(f"The upload of {staged.filename} has expired. Upload the file again.", "info")
         return redirect(url_for(".upload"))
     return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, cast
 
 from flask import abort, render_template
@@ -12,7 +11,6 @@ from booking import db
 from booking.accounts.models import Person
 from booking.catalogue.models import Building, Closure, Space
 from booking.catalogue.services import closure_building
-from booking.db import utcnow
 from booking.estates import queries
 from booking.estates.forms import EstatesForm
 from booking.permissions import Permission, require
@@ -21,10 +19,6 @@ from booking.permissions import Permission, require
 def actor() -> Person:
     """The signed-in person (the real object, not Flask-Login's proxy, for the services)."""
     return cast(Person, current_user._get_current_object())
-
-
-def now() -> datetime:
-    return utcnow()
 
 
 def managed_building(building_id: int) -> Building:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from wtforms import SelectChoice
 
-from booking import db
+from booking import db, timezones
 from booking.catalogue.csv_import import export_lines
 from booking.estates import buildings, closures, imports, queries, spaces
 from booking.estates.forms import NeighbourhoodFilterForm
-from booking.estates.pages import actor, now
+from booking.estates.pages import actor
 from booking.permissions import Permission, permission_required
 from booking.timezones import today
 
@@ -37,7 +37,7 @@ def dashboard() -> str:
             *(SelectChoice(n.slug, n.name) for n in neighbourhoods),
         ]
         chosen = next((n for n in neighbourhoods if n.slug == filter_form.neighbourhood.data), None)
-    rows = queries.managed_buildings(session, person, now(), chosen)
+    rows = queries.managed_buildings(session, person, timezones.now(), chosen)
     return render_template(
         "estates/dashboard.html", rows=rows, filter_form=filter_form, chosen=chosen
     )

@@ -33,12 +33,13 @@ _SPACE_OVERLAP = """
     NEW.status = 'active' AND EXISTS (
         SELECT 1 FROM booking AS other
         WHERE other.space_id = NEW.space_id AND other.status = 'active' AND other.id IS NOT NEW.id
+          AND other.starts_at > datetime(NEW.starts_at, '-1 day')
           AND other.starts_at < NEW.ends_at AND other.ends_at > NEW.starts_at)"""
 _PERSON_DESK_OVERLAP = """
     NEW.status = 'active' AND NEW.is_desk AND EXISTS (
         SELECT 1 FROM booking AS other
         WHERE other.person_id = NEW.person_id AND other.status = 'active' AND other.is_desk
-          AND other.id IS NOT NEW.id
+          AND other.id IS NOT NEW.id AND other.starts_at > datetime(NEW.starts_at, '-1 day')
           AND other.starts_at < NEW.ends_at AND other.ends_at > NEW.starts_at)"""
 
 SQLITE_TRIGGERS = [
@@ -51,7 +52,10 @@ SQLITE_TRIGGERS = [
         ("person_desk_update", "UPDATE", _PERSON_DESK_OVERLAP, "ex_booking_person_desk_overlap"),
     ]
 ]
-"""SQLite's backstop: the same refusals as PostgreSQL's constraints, named the same."""
+"""SQLite's backstop: the same refusals as PostgreSQL's constraints, named the same.
+
+No booking is longer than a day, so only bookings starting in the day before can overlap: the
+lower bound keeps each check to a short range of the (space_id, starts_at) index."""
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -179,7 +183,13 @@ def upgrade() -> None:
         batch_op.create_index("ix_booking_person_starts", ["person_id", "starts_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_booking_series_id"), ["series_id"], unique=False)
         batch_op.create_index("ix_booking_space_starts", ["space_id", "starts_at"], unique=False)
-        batch_op.create_index("ix_booking_status_starts", ["status", "starts_at"], unique=False)
+        batch_op.create_index(
+            "ix_booking_unchecked_starts",
+            ["starts_at"],
+            unique=False,
+            postgresql_where=sa.text("status = 'active' AND checked_in_at IS NULL"),
+            sqlite_where=sa.text("status = 'active' AND checked_in_at IS NULL"),
+        )
 
     op.create_table(
         "booking_attendee",
@@ -257,7 +267,7 @@ def downgrade() -> None:
 
     op.drop_table("booking_attendee")
     with op.batch_alter_table("booking", schema=None) as batch_op:
-        batch_op.drop_index("ix_booking_status_starts")
+        batch_op.drop_index("ix_booking_unchecked_starts")
         batch_op.drop_index("ix_booking_space_starts")
         batch_op.drop_index(batch_op.f("ix_booking_series_id"))
         batch_op.drop_index("ix_booking_person_starts")

@@ -2,12 +2,14 @@
 
 The preview and the import run the same code: the preview inside a savepoint that is always
 rolled back, the import inside one that is kept only when no row had an error. So the preview's
-counts and errors are exactly what the import will do, rules of the services included.
+counts and errors are exactly what the import will do, rules of the services included, and so
+is the refusal of rows that would cancel bookings (`over_bookings`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from booking.accounts.models import Person
+from booking.catalogue.csv_import import over_bookings
 from booking.catalogue.csv_import.parser import Group, Parser, RowError, SpaceRecord
 from booking.catalogue.csv_import.reader import UploadError, read_rows
 from booking.catalogue.models import Building, Space
@@ -29,6 +32,7 @@ from booking.catalogue.services import (
     update_space,
 )
 from booking.permissions import Permission, can
+from booking.timezones import now as clock_now
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
@@ -96,7 +100,7 @@ def _existing(session: Session, groups: list[Group]) -> dict[tuple[int, str], Bu
 
 
 def _building(
-    session: Session, actor: Person, group: Group, building: Building | None
+    session: Session, actor: Person, group: Group, building: Building | None, now: datetime
 ) -> tuple[Building, bool]:
     """The group's building, added or brought up to date, and whether that changed anything."""
     record = group.building
@@ -112,14 +116,22 @@ def _building(
             f"you do not manage {building.name}, so its "
             f"{_count(len(group.rows), 'row')} cannot be imported"
         )
+    was_active = building.active
     changes = update_building(session, actor, building, record.details(building.description))
     hours = set_opening_hours(session, actor, building, record.week)
     active = set_building_active(session, actor, building, record.values["building_active"])
+    over_bookings.check_building(
+        session,
+        building,
+        deactivated=was_active and not building.active,
+        hours_changed=bool(hours) or "opens_on_bank_holidays" in changes,
+        now=now,
+    )
     return building, bool(changes or hours or active)
 
 
 def _space(
-    session: Session, actor: Person, building: Building, record: SpaceRecord
+    session: Session, actor: Person, building: Building, record: SpaceRecord, now: datetime
 ) -> Literal["added", "changed"] | None:
     """Add or update one space; what that did (None: nothing changed)."""
     name = record.details.name.casefold()
@@ -128,20 +140,28 @@ def _space(
         space = create_space(session, actor, building, record.details)
         set_space_active(session, actor, space, record.active)
         return "added"
+    was_active, was_bookable = space.active, space.bookable
     changes = update_space(
         session, actor, space, replace(record.details, description=space.description)
     )
     active = set_space_active(session, actor, space, record.active)
+    over_bookings.check_space(
+        session,
+        space,
+        deactivated=was_active and not space.active,
+        unbookable=was_bookable and not space.bookable and space.active,
+        now=now,
+    )
     return "changed" if changes or active else None
 
 
-def _apply(session: Session, actor: Person, groups: list[Group]) -> Outcome:
+def _apply(session: Session, actor: Person, groups: list[Group], now: datetime) -> Outcome:
     outcome = Outcome()
     existing = _existing(session, groups)
     for group in groups:
         found = existing.get(group.building.key)
         try:
-            building, building_changed = _building(session, actor, group, found)
+            building, building_changed = _building(session, actor, group, found, now)
         except CatalogueError as error:
             outcome.errors.append(RowError(group.rows[0], error.message))
             continue
@@ -151,7 +171,7 @@ def _apply(session: Session, actor: Person, groups: list[Group]) -> Outcome:
         changed_rows = {group.rows[0]} if building_changed else set()
         for space in group.spaces:
             try:
-                done = _space(session, actor, building, space)
+                done = _space(session, actor, building, space, now)
             except CatalogueError as error:
                 outcome.errors.append(RowError(space.row, error.message))
                 continue
@@ -165,16 +185,25 @@ def _apply(session: Session, actor: Person, groups: list[Group]) -> Outcome:
     return outcome
 
 
-def run(session: Session, actor: Person, text: str, max_rows: int, *, keep: bool) -> Outcome:
+def run(
+    session: Session,
+    actor: Person,
+    text: str,
+    max_rows: int,
+    *,
+    keep: bool,
+    now: datetime | None = None,
+) -> Outcome:
     """Check the file against the catalogue and, if `keep` and no row is wrong, apply it.
 
-    Raises `UploadError` when the file as a whole cannot be read.
+    `now` (default: the app's clock) tells upcoming bookings from past ones. Raises
+    `UploadError` when the file as a whole cannot be read.
     """
     rows = read_rows(text, max_rows)
     groups, errors = Parser(session).parse(rows)
     savepoint = session.begin_nested()
     try:
-        outcome = _apply(session, actor, groups)
+        outcome = _apply(session, actor, groups, now or clock_now())
     except IntegrityError as error:
         savepoint.rollback()
         raise UploadError(

@@ -22,9 +22,11 @@ KEPT_FOR = timedelta(days=1)
 def stage(
     session: Session, person: Person, filename: str, text: str, now: datetime
 ) -> CatalogueImport:
-    """Keep a checked upload for its uploader to confirm."""
+    """Keep a checked upload for its uploader to confirm, timed by the same clock as `expired`."""
     session.execute(delete(CatalogueImport).where(CatalogueImport.created_at < now - KEPT_FOR))
-    staged = CatalogueImport(uploaded_by=person, filename=filename[:255], content=text)
+    staged = CatalogueImport(
+        uploaded_by=person, filename=filename[:255], content=text, created_at=now
+    )
     session.add(staged)
     session.flush()
     return staged
