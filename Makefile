@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 
-.PHONY: run install assets migrate demo test lint format bench clean
+.PHONY: run install assets migrate demo test lint format bench bench-load clean
 
 ## run: install everything, migrate, load demo data into an empty database, serve with gunicorn
 run: demo
@@ -65,8 +65,13 @@ format:
 	$(BIN)/ruff check --fix booking tests migrations bench
 	$(BIN)/ruff format booking tests migrations bench
 
+## bench: in-process page timings (SQLite and PostgreSQL); bench-load: the API under gunicorn
+## with 4 workers on PostgreSQL at borough scale (BENCH_BOOKINGS, default 1,000,000; needs wrk)
 bench: install
 	$(BIN)/python -m bench
+
+bench-load: install
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) node_modules static/build .pytest_cache .mypy_cache .ruff_cache

@@ -99,32 +99,55 @@ def day_availability(
     by_space: dict[int, list[Booking]] = defaultdict(list)
     for booking in bookings:
         by_space[booking.space_id].append(booking)
+    closed: dict[tuple[str, int | None], list[Closure]] = defaultdict(list)
+    for closure in closures:
+        closed["space", closure.space_id].append(closure)
+        closed["building", closure.building_id].append(closure)
+    hours_by_building: dict[int, _Hours] = {}
+    local_today = to_local(now).date()
     days = {}
     for space in spaces:
-        space_closures = [
-            c for c in closures if c.space_id == space.id or c.building_id == space.building_id
-        ]
+        hours = hours_by_building.get(space.building_id)
+        if hours is None:
+            hours = hours_by_building[space.building_id] = _Hours.of(space, day, holidays)
         result = SpaceDay(
             space=space,
             day=day,
-            hours=hours_on(space.building, day, holidays),
+            hours=hours.hours,
             bookings=by_space[space.id],
-            closures=space_closures,
+            closures=closed["building", space.building_id] + closed["space", space.id],
         )
-        result.free = _free_windows(result, now, person)
+        beyond_window = person is not None and day > local_today + timedelta(
+            days=advance_days(space.building, space, person)
+        )
+        result.free = [] if beyond_window else _free_windows(result, hours, now)
         days[space.id] = result
     return days
 
 
-def _free_windows(space_day: SpaceDay, now: datetime, person: Person | None) -> list[Window]:
-    space, day, hours = space_day.space, space_day.day, space_day.hours
-    if hours is None or not space.bookable or not space.active or not space.building.active:
+@dataclass(frozen=True)
+class _Hours:
+    """A building's hours on the day, and as UTC instants (worked out once per building)."""
+
+    hours: OpeningHours | None
+    opens: datetime | None
+    closes: datetime | None
+
+    @classmethod
+    def of(cls, space: Space, day: date, holidays: dict[date, str]) -> _Hours:
+        hours = hours_on(space.building, day, holidays)
+        if hours is None:
+            return cls(None, None, None)
+        return cls(hours, wall_clock_to_utc(day, hours.opens), wall_clock_to_utc(day, hours.closes))
+
+
+def _free_windows(space_day: SpaceDay, day_hours: _Hours, now: datetime) -> list[Window]:
+    space = space_day.space
+    opens, closes = day_hours.opens, day_hours.closes
+    if opens is None or closes is None:
         return []
-    if person is not None and day > to_local(now).date() + timedelta(
-        days=advance_days(space.building, space, person)
-    ):
+    if not space.bookable or not space.active or not space.building.active:
         return []
-    opens, closes = wall_clock_to_utc(day, hours.opens), wall_clock_to_utc(day, hours.closes)
     earliest = max(opens, now - START_GRACE)
     taken = sorted(
         [(b.starts_at, b.ends_at) for b in space_day.bookings]
