@@ -55,7 +55,11 @@ def ids(writes: sessionmaker[Session]) -> tuple[int, int, int]:
 
 
 def wait_until_blocked(session: Session, series: threading.Thread) -> None:
-    """Until the series' connection waits for a lock (PostgreSQL only), or it has finished."""
+    """Until the series' connection waits for a lock (PostgreSQL only), or it has finished.
+
+    Each look is its own transaction: PostgreSQL keeps one snapshot of `pg_stat_activity` for
+    the whole of a transaction.
+    """
     while series.is_alive():
         waiting = session.scalar(
             text(
@@ -63,6 +67,7 @@ def wait_until_blocked(session: Session, series: threading.Thread) -> None:
                 "WHERE wait_event_type = 'Lock' AND datname = current_database()"
             )
         )
+        session.rollback()
         if waiting:
             return
         clock.sleep(0.01)
