@@ -16,6 +16,8 @@ run: demo
 	@$(FLASK) demo-sign-ins
 	@echo "  Emails (verification, password reset) are written to instance/mail/."
 	@echo ""
+	@echo "  No-shows are released every 5 minutes (flask release-no-shows) while this runs."
+	( while sleep 300; do $(FLASK) release-no-shows; done ) & trap 'kill $$!' EXIT; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
 install: $(VENV)/.installed assets
