@@ -9,6 +9,7 @@ from booking.bookings.models import (
     BookingStatus,
     Frequency,
 )
+from booking.calendar.models import CalendarFeed
 from booking.catalogue.imports import CatalogueImport, ImportStatus
 from booking.catalogue.models import (
     BankHoliday,
@@ -25,6 +26,7 @@ from booking.catalogue.models import (
     SpaceKind,
 )
 from booking.db import Base
+from booking.mail.models import OutboxMessage, OutboxStatus
 
 __all__ = [
     "AccessToken",
@@ -37,6 +39,7 @@ __all__ = [
     "BookingStatus",
     "Building",
     "BuildingAccess",
+    "CalendarFeed",
     "CatalogueImport",
     "Closure",
     "Facility",
@@ -47,6 +50,8 @@ __all__ = [
     "Organisation",
     "OrganisationDomain",
     "OrganisationType",
+    "OutboxMessage",
+    "OutboxStatus",
     "Person",
     "Role",
     "RoleGrant",

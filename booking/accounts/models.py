@@ -38,6 +38,8 @@ class Person(Base):
     """Bumped by "sign out everywhere" and password changes: older sessions stop working."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_signed_in_at: Mapped[datetime | None]
+    invites_enabled: Mapped[bool] = mapped_column(default=True, server_default="1")
+    """Whether bookings are sent as calendar invites (off for people who use the feed)."""
 
     organisation: Mapped[Organisation] = relationship()
     grants: Mapped[list[RoleGrant]] = relationship(

@@ -1,0 +1,1 @@
+"""Calendars: invites by email (iTIP) and subscription feeds (iCalendar)."""
