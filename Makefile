@@ -14,10 +14,13 @@ run: demo
 	@echo ""
 	@echo "  Shared Spaces is at http://$(HOST):$(PORT)/"
 	@$(FLASK) demo-sign-ins
-	@echo "  Emails (verification, password reset) are written to instance/mail/."
+	@echo "  Emails (invites, verification, password reset) are written to instance/mail/"
+	@echo "  by the mail sender (flask send-mail --watch), which runs beside the app."
 	@echo ""
 	@echo "  No-shows are released every 5 minutes (flask release-no-shows) while this runs."
-	( while sleep 300; do $(FLASK) release-no-shows; done ) & trap 'kill $$!' EXIT; \
+	( while sleep 300; do $(FLASK) release-no-shows; done ) & releaser=$$!; \
+	$(FLASK) send-mail --watch & sender=$$!; \
+	trap 'kill $$releaser $$sender 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
 install: $(VENV)/.installed assets

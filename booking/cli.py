@@ -46,7 +46,14 @@ def init_app(app: Flask) -> None:
     from booking.bookings.commands import commands as booking_commands
     from booking.catalogue.commands import commands as catalogue_commands
     from booking.demo import commands as demo_commands
+    from booking.mail.commands import commands as mail_commands
 
     app.cli.add_command(db_cli)
-    for command in [*account_commands, *catalogue_commands, *booking_commands, *demo_commands]:
+    for command in [
+        *account_commands,
+        *catalogue_commands,
+        *booking_commands,
+        *demo_commands,
+        *mail_commands,
+    ]:
         app.cli.add_command(command)

@@ -99,6 +99,8 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "MAIL_SMTP_PASSWORD": env.get("MAIL_SMTP_PASSWORD"),
         "MAIL_SMTP_STARTTLS": env.flag("MAIL_SMTP_STARTTLS", default=True),
         "MAIL_DIRECTORY": env.get("MAIL_DIRECTORY", str(instance / "mail")),
+        # The sender (flask send-mail) retries a failed message with back-off, then gives up.
+        "MAIL_MAX_ATTEMPTS": env.integer("MAIL_MAX_ATTEMPTS", 10),
         # Links in emails.
         "VERIFY_LINK_HOURS": env.integer("VERIFY_LINK_HOURS", 72),
         "RESET_LINK_MINUTES": env.integer("RESET_LINK_MINUTES", 60),

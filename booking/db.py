@@ -2,13 +2,13 @@
 
 Services receive a `Session` and only ever `flush()`; the transaction is committed (or rolled
 back) in exactly one place: `finish_request` after each request, `transaction()` around each CLI
-command. Work that must only happen after a successful commit (sending mail) hooks the session's
-`after_commit` event instead of running inline.
+command. Mail is written to the outbox in the same transaction (booking.mail), so it is sent if
+and only if the change that caused it commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -205,24 +205,3 @@ def transaction() -> Iterator[Session]:
         raise
     finally:
         close_session()
-
-
-def after_commit(db_session: Session, callback: Callable[[], None]) -> None:
-    """Run `callback` once this session's transaction has committed; drop it on rollback."""
-    if not db_session.in_transaction():
-        db_session.begin()  # so that a rollback before any SQL still drops the callback
-    db_session.info.setdefault("after_commit", []).append(callback)
-
-
-@event.listens_for(Session, "after_commit")
-def _run_after_commit(db_session: Session) -> None:
-    callbacks = db_session.info.pop("after_commit", [])
-    for callback in callbacks:
-        callback()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_after_commit(db_session: Session, previous_transaction: Any) -> None:
-    """A rolled-back transaction sends nothing, even if it had not touched the database yet."""
-    if not previous_transaction.nested:
-        db_session.info.pop("after_commit", None)

@@ -30,6 +30,7 @@ from booking import create_app, migrate
 from booking.accounts.models import Person
 from booking.db import make_engine
 from booking.extensions import limiter
+from booking.mail.sender import deliver_due
 from tests.factories import Factory
 
 POSTGRES_URL = os.environ.get(
@@ -201,9 +202,14 @@ def sign_in(client: FlaskClient) -> Callable[[Person], FlaskClient]:
 
 @pytest.fixture
 def mailbox(app: Flask) -> Callable[[], list[EmailMessage]]:
-    """The messages the app has sent so far, oldest first, parsed as a mail client would."""
+    """The messages the app has sent so far, oldest first, parsed as a mail client would.
+
+    Mail waits in the outbox until the sender runs, so it runs here first (as `flask send-mail`
+    would), delivering whatever is due by the app's clock.
+    """
 
     def read() -> list[EmailMessage]:
+        deliver_due()
         directory = Path(app.config["MAIL_DIRECTORY"])
         if not directory.exists():
             return []

@@ -25,6 +25,7 @@ from booking.catalogue.models import (
     Space,
     SpaceKind,
 )
+from booking.mail.models import OutboxMessage
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -185,3 +186,19 @@ class Factory:
             **fields,
         )
         return self._save(token), secret
+
+    def outbox_message(self, **fields: Any) -> OutboxMessage:
+        """A message waiting in the mail outbox, inserted directly (content a minimal message)."""
+        n = next(_sequence)
+        fields.setdefault("recipient", f"person{n}@council.example")
+        fields.setdefault("subject", f"Message {n}")
+        fields.setdefault("message_id", f"<{n}.{secrets.token_hex(8)}@sharedspaces.example>")
+        fields.setdefault(
+            "content",
+            (
+                f"From: bookings@sharedspaces.example\r\nTo: {fields['recipient']}\r\n"
+                f"Subject: {fields['subject']}\r\nMessage-ID: {fields['message_id']}\r\n"
+                "\r\nHello\r\n"
+            ).encode(),
+        )
+        return self._save(OutboxMessage(**fields))  # type: ignore[no-any-return]

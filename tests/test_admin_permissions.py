@@ -31,6 +31,7 @@ def urls(app: Flask, factory: Factory) -> list[tuple[str, set[str]]]:
         "domain_id": organisation.domains[0].id,
         "person_id": person.id,
         "grant_id": person.grants[0].id,
+        "message_id": factory.outbox_message().id,
     }
     found = []
     for rule in _admin_rules(app):

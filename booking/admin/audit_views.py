@@ -25,6 +25,7 @@ KIND_LABELS = {
     "building": "Buildings",
     "space": "Spaces",
     "closure": "Closures",
+    "outboxmessage": "Mail",
 }
 
 

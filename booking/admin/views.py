@@ -1,4 +1,5 @@
-"""Administration: organisations and their email domains, people, role grants, the audit log.
+"""Administration: organisations and their email domains, people, role grants, the audit log,
+and mail that could not be sent.
 
 Every page is for administrators only. The sections live in their own modules as blueprints
 nested in this one, so their endpoints read `admin.people.show`, `admin.organisations.edit` …
@@ -13,12 +14,14 @@ from booking import db
 from booking.accounts.models import Person, Role, RoleGrant
 from booking.admin import audit_views, organisation_views, people_views
 from booking.catalogue.models import Organisation
+from booking.mail import views as mail_views
 from booking.permissions import Permission, permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_blueprint(organisation_views.bp)
 bp.register_blueprint(people_views.bp)
 bp.register_blueprint(audit_views.bp)
+bp.register_blueprint(mail_views.bp)
 
 
 @bp.route("/")

@@ -1,28 +1,23 @@
-"""The one mail path: every message the service sends goes through `send`.
+"""The one mail path: every message the service sends goes through `send` (or `send_email`).
 
-Messages are delivered only after the database transaction that caused them commits, by SMTP
-when `MAIL_SMTP_HOST` is set, otherwise written as `.eml` files to `instance/mail/` (and logged)
-so that a developer can open a verification link without a mail server.
+Sending a message writes it to the outbox (`booking.mail.outbox`) in the caller's database
+transaction: it goes out only if that transaction commits, and it cannot be lost once it has.
+`flask send-mail` (`booking.mail.sender`) then delivers it, by SMTP when `MAIL_SMTP_HOST` is
+set, otherwise as an `.eml` file in `instance/mail/` so that a developer can open a
+verification link without a mail server.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-import ssl
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
-from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
-from booking.db import after_commit
-
-log = logging.getLogger(__name__)
+from booking.mail.models import OutboxMessage
+from booking.mail.outbox import queue
 
 
 @dataclass(frozen=True)
@@ -47,12 +42,11 @@ def render_message(template: str, to: str, subject: str, **context: Any) -> Mess
 
 
 def build_email(message: Message, sender: str) -> EmailMessage:
+    """Plain text, with an HTML alternative and attachments when the message has them."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.to
     email["Subject"] = message.subject
-    email["Date"] = format_datetime(datetime.now(UTC))
-    email["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].rstrip(">"))
     email.set_content(message.text)
     if message.html:
         email.add_alternative(message.html, subtype="html")
@@ -62,33 +56,18 @@ def build_email(message: Message, sender: str) -> EmailMessage:
     return email
 
 
-def send(session: Session, message: Message) -> None:
-    """Deliver `message` once `session`'s transaction commits (never if it rolls back)."""
-    config = dict(current_app.config)
-    after_commit(session, lambda: deliver(build_email(message, config["MAIL_FROM"]), config))
+def send(session: Session, message: Message) -> OutboxMessage:
+    """Send `message` once `session`'s transaction commits (never if it rolls back)."""
+    return queue(session, build_email(message, current_app.config["MAIL_FROM"]))
 
 
-def deliver(email: EmailMessage, config: dict[str, Any]) -> None:
-    if config.get("MAIL_SMTP_HOST"):
-        _deliver_by_smtp(email, config)
-    else:
-        _write_to_directory(email, Path(config["MAIL_DIRECTORY"]))
+def send_email(session: Session, email: EmailMessage) -> OutboxMessage:
+    """Send a message the caller built itself (a calendar invite's own MIME structure, say).
 
-
-def _deliver_by_smtp(email: EmailMessage, config: dict[str, Any]) -> None:
-    with smtplib.SMTP(config["MAIL_SMTP_HOST"], config["MAIL_SMTP_PORT"], timeout=30) as smtp:
-        if config.get("MAIL_SMTP_STARTTLS"):
-            smtp.starttls(context=ssl.create_default_context())
-        if config.get("MAIL_SMTP_USERNAME"):
-            smtp.login(config["MAIL_SMTP_USERNAME"], config["MAIL_SMTP_PASSWORD"])
-        smtp.send_message(email)
-    log.info("Sent %r to %s by SMTP", email["Subject"], email["To"])
-
-
-def _write_to_directory(email: EmailMessage, directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    recipient = "".join(c if c.isalnum() or c in "@.-" else "_" for c in str(email["To"]))
-    path = directory / f"{stamp}-{recipient}.eml"
-    path.write_bytes(bytes(email))
-    log.info("Wrote %r to %s as %s", email["Subject"], email["To"], path)
+    It goes out with exactly the MIME structure given, from `MAIL_FROM` unless it names a
+    sender, to the addresses in its To and Cc headers; Date and Message-ID are added when
+    missing.
+    """
+    if "From" not in email:
+        email["From"] = current_app.config["MAIL_FROM"]
+    return queue(session, email)
