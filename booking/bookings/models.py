@@ -55,6 +55,8 @@ class BookingSeries(Base):
     duration_minutes: Mapped[int]
     until: Mapped[date | None]
     count: Mapped[int | None]
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    """The series' iCalendar SEQUENCE: bumped whenever any occurrence changes or is cancelled."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person] = relationship()
