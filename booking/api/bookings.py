@@ -64,15 +64,9 @@ def _booking(booking_id: int, *, own: bool = True) -> Booking:
 
 
 def _space(space_id: int) -> Space:
-    space = db.session().scalar(
-        select(Space)
-        .where(Space.id == space_id)
-        .options(
-            joinedload(Space.building).options(
-                selectinload(Building.opening_hours), selectinload(Building.allowed_organisations)
-            )
-        )
-    )
+    """The space asked for (the booking service reads it again, with its building, once it
+    holds the building: see `services.hold_building`)."""
+    space = db.session().get(Space, space_id)
     if space is None:
         raise Problem(
             422,

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from booking import db
-from booking.accounts.models import Person
 from booking.api.auth import current_person
+from booking.api.availability_json import availability_json
 from booking.api.framework import Blueprint
 from booking.api.problems import Problem
 from booking.api.schemas import (
@@ -27,11 +27,11 @@ from booking.api.schemas import (
     NeighbourhoodSchema,
     SpaceSchema,
     SpacesQuery,
-    space_is_bookable,
 )
-from booking.bookings.availability import SpaceDay, Window, day_availability
+from booking.bookings.availability import free_times
 from booking.catalogue.models import Building, Facility, Neighbourhood, Space
-from booking.timezones import NonexistentLocalTime, local_to_utc, now, to_local
+from booking.catalogue.snapshot import SpaceCache
+from booking.timezones import NonexistentLocalTime, local_to_utc, now
 
 bp = Blueprint("catalogue", __name__, description="Neighbourhoods, buildings and spaces")
 TAGS = ["Catalogue"]
@@ -76,13 +76,13 @@ def buildings(args: dict[str, Any]) -> Sequence[Building]:
 
 
 def _spaces_query(args: dict[str, Any]) -> Select[Space]:
+    """The active spaces `args` ask for, by building, without loader options."""
     query = (
         select(Space)
         .join(Space.building)
         .join(Building.neighbourhood)
         .where(Space.active, *_building_filters(args))
         .order_by(Building.name, Space.kind, Space.name, Space.id)
-        .options(selectinload(Space.building).options(*_BUILDING_LOADS))
     )
     if "building" in args:
         query = query.where(Space.building_id == args["building"])
@@ -100,7 +100,8 @@ def _spaces_query(args: dict[str, Any]) -> Select[Space]:
 @bp.response(200, SpaceSchema(many=True))
 def spaces(args: dict[str, Any]) -> Sequence[Space]:
     """Active spaces, by building"""
-    return db.session().scalars(_spaces_query(args)).unique().all()
+    query = _spaces_query(args).options(selectinload(Space.building).options(*_BUILDING_LOADS))
+    return db.session().scalars(query).unique().all()
 
 
 def _the_place_exists(args: dict[str, Any]) -> None:
@@ -138,19 +139,6 @@ def _local(day: date, at: time, field: str) -> datetime:
         ) from None
 
 
-def _clip(windows: list[Window], start: datetime | None, end: datetime | None) -> list[Window]:
-    if start is None and end is None:
-        return windows
-    clipped = [
-        Window(
-            max(w.starts_at, start) if start else w.starts_at,
-            min(w.ends_at, end) if end else w.ends_at,
-        )
-        for w in windows
-    ]
-    return [w for w in clipped if w.starts_at < w.ends_at]
-
-
 @bp.route("/availability", tags=TAGS)
 @bp.arguments(AvailabilityQuery, location="query")
 @bp.response(200, AvailabilitySchema)
@@ -161,51 +149,27 @@ def availability(args: dict[str, Any]) -> Response:
     [start, end) windows; with from and to (Europe/London times), only the part of each
     window between them.
     """
-    _the_place_exists(args)
+    session = db.session()
+    query = _spaces_query(args)
+    found = _space_cache().spaces(session, query)
+    if not found:
+        _the_place_exists(args)
     day: date = args["date"]
     start = _local(day, args["from_"], "from") if "from_" in args else None
     end = _local(day, args["to"], "to") if "to" in args else None
     person = current_person()
-    found = db.session().scalars(_spaces_query(args)).unique().all()
-    days = day_availability(db.session(), found, day, now=now(), person=person)
-    return jsonify(
-        {
-            "date": day.isoformat(),
-            "spaces": [_space_day(days[s.id], person, start, end) for s in found],
-        }
+    among = query.with_only_columns(Space.id).order_by(None)
+    free = free_times(session, found, day, now=now(), person=person, among=among)
+    return current_app.response_class(
+        availability_json(day, found, free, person, start, end), mimetype="application/json"
     )
 
 
-def _space_day(
-    space_day: SpaceDay, person: Person, start: datetime | None, end: datetime | None
-) -> dict[str, Any]:
-    """One space's day as `SpaceAvailabilitySchema` writes it.
-
-    Written by hand because this is the API's hottest answer (a neighbourhood has hundreds of
-    spaces) and marshmallow took half its time; the schema still documents it, and the
-    schemathesis test checks every answer against the schema.
-    """
-    space, hours = space_day.space, space_day.hours
-    building = space.building
-    return {
-        "space": {
-            "id": space.id,
-            "name": space.name,
-            "kind": space.kind.value,
-            "capacity": space.capacity,
-            "equipment": space.equipment,
-            "description": space.description,
-            "accessible": space.accessible,
-            "building": {"id": building.id, "name": building.name},
-            "bookable": space_is_bookable(space),
-        },
-        "opening_hours": None
-        if hours is None
-        else {"opens": f"{hours.opens:%H:%M}", "closes": f"{hours.closes:%H:%M}"},
-        "free": [
-            {"start": to_local(w.starts_at).isoformat(), "end": to_local(w.ends_at).isoformat()}
-            for w in _clip(space_day.free, start, end)
-        ]
-        if building.is_open_to(person)
-        else [],
-    }
+def _space_cache() -> SpaceCache:
+    """This app's cache of spaces (one per app, so per worker process)."""
+    cache: SpaceCache | None = current_app.extensions.get("booking.space_cache")
+    if cache is None:
+        cache = current_app.extensions["booking.space_cache"] = SpaceCache(
+            current_app.extensions["booking.sessions"]
+        )
+    return cache

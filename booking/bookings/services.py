@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from booking.accounts.models import Person
 from booking.audit.services import record
@@ -99,17 +99,22 @@ def hold_building(session: Session, space: Space) -> None:
     changes that cancel bookings take an exclusive one (`booking.bookings.closures.upcoming`):
     a closure, new hours or a deactivation committed at the same moment as a booking is either
     seen by the booking's checks or sees the booking. SQLite serialises all writes anyway.
+
+    The space, its building and the building's hours are read again by a statement of their
+    own, after the lock: in PostgreSQL a statement that waits for a lock sees the row it locked
+    as committed, but every other row as it was when the statement began. The allowed
+    organisations are read again when next needed (only listed buildings need them).
     """
     session.execute(
-        select(Building)
-        .where(Building.id == space.building_id)
-        .with_for_update(read=True)
-        .execution_options(populate_existing=True)
+        select(Building.id).where(Building.id == space.building_id).with_for_update(read=True)
     )
     session.execute(
-        select(Space).where(Space.id == space.id).execution_options(populate_existing=True)
-    )
-    session.expire(space.building, ["opening_hours", "allowed_organisations"])
+        select(Space)
+        .where(Space.id == space.id)
+        .options(joinedload(Space.building).joinedload(Building.opening_hours))
+        .execution_options(populate_existing=True)
+    ).unique().all()
+    session.expire(space.building, ["allowed_organisations"])
 
 
 def book(
