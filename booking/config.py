@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PRODUCTION = "production"
 
@@ -62,12 +63,18 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
     production = env.get("BOOKING_ENV", "development") == PRODUCTION
     default_database = f"sqlite:///{instance / 'booking.db'}"
     cookie_prefix = "__Host-" if production else ""
+    base_url = env.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     return {
         "BOOKING_ENV": env.get("BOOKING_ENV", "development"),
         "PRODUCTION": production,
         "SECRET_KEY": _secret_key(env, instance, production),
         "DATABASE_URL": env.get("DATABASE_URL", default_database),
-        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        "BASE_URL": base_url,
+        # The domain in every calendar event's UID. It must never change once invites have gone
+        # out: calendars would take every booking for a new event and keep the old ones.
+        "CALENDAR_UID_DOMAIN": env.get(
+            "CALENDAR_UID_DOMAIN", urlsplit(base_url).hostname or "localhost"
+        ),
         "DISPLAY_TIME_ZONE": "Europe/London",
         # Sessions: bounded, HttpOnly, SameSite=Lax; Secure and __Host- prefixed in production.
         "SESSION_COOKIE_NAME": f"{cookie_prefix}session",

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
-from booking.accounts.models import AccessToken, Person, RoleGrant
+from booking.accounts.models import AccessToken, Person
 from booking.audit.services import record
 from booking.timezones import now as clock_now
 
@@ -119,18 +119,17 @@ def revoke_token(
 
 
 def authenticate(session: Session, secret: str) -> AccessToken | None:
-    """The working token whose text is `secret`, with its active owner loaded; None otherwise."""
+    """The working token whose text is `secret`, with its active owner loaded; None otherwise.
+
+    One statement: the owner's role grants are read only when a permission check needs them
+    (most API calls make none), since every call pays for this lookup.
+    """
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > _LONGEST_TOKEN:
         return None
     token = session.scalar(
         select(AccessToken)
         .where(AccessToken.token_hash == hash_token(secret), AccessToken.revoked_at.is_(None))
-        .options(
-            selectinload(AccessToken.person).selectinload(Person.grants),
-            selectinload(AccessToken.person)
-            .selectinload(Person.grants)
-            .selectinload(RoleGrant.building),
-        )
+        .options(joinedload(AccessToken.person))
     )
     if token is None or not token.person.is_active:
         return None

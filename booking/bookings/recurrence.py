@@ -22,7 +22,7 @@ The rules of a series, as the person sees them:
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -140,21 +140,27 @@ class SeriesChanged(BookingError):
 
 def dates(session: Session, request: SeriesRequest) -> tuple[list[date], bool]:
     """The dates of the pattern, and whether the 52-date cap cut an "until" series short."""
-    last = request.starts_on + timedelta(days=SEARCH_DAYS)
-    if request.until is not None:
-        last = min(last, request.until)
-    wanted = request.count or MAX_OCCURRENCES
-    building = request.space.building
     holidays = (
-        bank_holidays_between(session, request.starts_on, last)
+        bank_holidays_between(session, request.starts_on, _last_searched(request))
         if request.frequency is Frequency.DAILY
         else {}
     )
+    return pattern_dates(request, holidays)
+
+
+def pattern_dates(
+    request: SeriesRequest, bank_holidays: Mapping[date, str]
+) -> tuple[list[date], bool]:
+    """`dates` without the database: `bank_holidays` (from `bank_holidays_between`) matter only
+    to a daily pattern; a weekly one depends on nothing but its own fields."""
+    last = _last_searched(request)
+    wanted = request.count or MAX_OCCURRENCES
+    building = request.space.building
     found: list[date] = []
     day = request.starts_on
     while day <= last:
         if (
-            is_open_on(building, day, holidays)
+            is_open_on(building, day, bank_holidays)
             if request.frequency is Frequency.DAILY
             else day.weekday() in request.weekdays
         ):
@@ -163,6 +169,11 @@ def dates(session: Session, request: SeriesRequest) -> tuple[list[date], bool]:
             found.append(day)
         day += timedelta(days=1)
     return found, False
+
+
+def _last_searched(request: SeriesRequest) -> date:
+    last = request.starts_on + timedelta(days=SEARCH_DAYS)
+    return last if request.until is None else min(last, request.until)
 
 
 def preview(
