@@ -21,7 +21,7 @@ run: demo
 	( while sleep 300; do $(FLASK) release-no-shows; done ) & releaser=$$!; \
 	$(FLASK) send-mail --watch & sender=$$!; \
 	trap 'kill $$releaser $$sender 2>/dev/null' EXIT; \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
 install: $(VENV)/.installed assets
 

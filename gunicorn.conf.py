@@ -12,6 +12,9 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+logger_class = "booking.calendar.feed_logs.ScrubbingLogger"
+"""Calendar feed tokens are replaced by "…" in the access and error logs."""
+
 
 def post_worker_init(worker: Any) -> None:
     """In each worker, once the app is loaded: collect, then freeze what is left."""

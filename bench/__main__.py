@@ -106,6 +106,14 @@ def main() -> None:
         if maybe_url:
             bench("PostgreSQL", maybe_url)
 
+    from bench import feeds  # it imports this module's helpers
+
+    feeds.main()
+
+    from bench import reports
+
+    reports.main()
+
 
 if __name__ == "__main__":
     main()

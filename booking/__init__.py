@@ -56,9 +56,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from booking.admin.views import bp as admin_bp
     from booking.api import init_app as init_api
     from booking.bookings.views import bp as bookings_bp
+    from booking.calendar.download_views import bp as calendar_downloads_bp
+    from booking.calendar.feed_views import bp as calendar_feeds_bp
     from booking.catalogue.views import bp as catalogue_bp
+    from booking.demand.views import bp as demand_bp
     from booking.estates.views import bp as estates_bp
+    from booking.feedback.views import bp as feedback_bp
     from booking.health import bp as health_bp
+    from booking.reports.views import bp as reports_bp
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
@@ -66,6 +71,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(bookings_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(calendar_feeds_bp)
+    app.register_blueprint(calendar_downloads_bp)
+    app.register_blueprint(feedback_bp)
+    app.register_blueprint(demand_bp)
+    app.register_blueprint(reports_bp)
     init_api(app)
 
     if app.config["PROXY_COUNT"]:

@@ -26,6 +26,14 @@ from booking.catalogue.models import (
     SpaceKind,
 )
 from booking.db import Base
+from booking.demand.models import SearchSource, TimeOfDay, UnmetSearch
+from booking.feedback.models import (
+    ProblemCategory,
+    ProblemReport,
+    ProblemStatus,
+    Rating,
+    SpaceRating,
+)
 from booking.mail.models import OutboxMessage, OutboxStatus
 
 __all__ = [
@@ -53,8 +61,16 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Person",
+    "ProblemCategory",
+    "ProblemReport",
+    "ProblemStatus",
+    "Rating",
     "Role",
     "RoleGrant",
+    "SearchSource",
     "Space",
     "SpaceKind",
+    "SpaceRating",
+    "TimeOfDay",
+    "UnmetSearch",
 ]

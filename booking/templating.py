@@ -9,6 +9,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from booking.permissions import Permission, can
+from booking.reports.scope import sees_reports
 from booking.timezones import to_local
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -54,6 +55,8 @@ def navigation() -> list[dict[str, Any]]:
     ]
     if can(current_user, Permission.USE_ESTATES):
         items.append(("Estates", "estates.dashboard", "estates."))
+    if sees_reports(current_user):
+        items.append(("Reports", "reports.usage", "reports."))
     if can(current_user, Permission.MANAGE_PEOPLE):
         items.append(("Admin", "admin.dashboard", "admin."))
     items.append(("Your account", "accounts.account", "accounts.account"))

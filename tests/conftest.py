@@ -178,6 +178,21 @@ def app(
 
 
 @pytest.fixture
+def in_app(app: Flask) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Wrap a thread's target to run in an app context of its own (a thread starts without
+    one): what the booking service needs to build the calendar invites it sends."""
+
+    def wrap(target: Callable[..., None]) -> Callable[..., None]:
+        def run(*args: Any) -> None:
+            with app.app_context():
+                target(*args)
+
+        return run
+
+    return wrap
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

@@ -15,12 +15,16 @@ OPERATIONS = {
     ("get", "/api/v1/spaces"),
     ("get", "/api/v1/availability"),
     ("get", "/api/v1/me"),
+    ("patch", "/api/v1/me"),
     ("get", "/api/v1/bookings"),
     ("post", "/api/v1/bookings"),
     ("get", "/api/v1/bookings/{booking_id}"),
     ("patch", "/api/v1/bookings/{booking_id}"),
     ("delete", "/api/v1/bookings/{booking_id}"),
     ("post", "/api/v1/bookings/{booking_id}/check-in"),
+    ("post", "/api/v1/bookings/{booking_id}/rating"),
+    ("post", "/api/v1/bookings/{booking_id}/problems"),
+    ("get", "/api/v1/reports/neighbourhoods"),
 }
 
 
@@ -43,7 +47,7 @@ def test_the_document_describes_every_operation(client: FlaskClient) -> None:
     }
     assert found == OPERATIONS
     assert document["info"]["title"] == "Shared Spaces API"
-    assert [tag["name"] for tag in document["tags"]] == ["Catalogue", "You", "Bookings"]
+    assert [tag["name"] for tag in document["tags"]] == ["Catalogue", "You", "Bookings", "Reports"]
 
 
 def test_every_operation_needs_a_bearer_token_and_errors_are_problems(

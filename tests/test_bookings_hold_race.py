@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -78,7 +78,11 @@ def wait_until_blocked(engine: Engine, booking: threading.Thread) -> None:
 
 @pytest.mark.parametrize("deactivated", ["building", "space"])
 def test_a_booking_waiting_for_a_deactivation_is_refused_once_it_commits(
-    own_engine: Engine, writes: sessionmaker[Session], room: tuple[int, int], deactivated: str
+    own_engine: Engine,
+    writes: sessionmaker[Session],
+    in_app: Callable[[Callable[[], None]], Callable[[], None]],
+    room: tuple[int, int],
+    deactivated: str,
 ) -> None:
     space_id, person_id = room
     outcome: list[str] = []
@@ -103,7 +107,7 @@ def test_a_booking_waiting_for_a_deactivation_is_refused_once_it_commits(
         building = estates.get(Building, space.building_id)
         assert building is not None
         upcoming(estates, building, NOW)  # holds the building, as estates changes do
-        booking = threading.Thread(target=book)
+        booking = threading.Thread(target=in_app(book))
         booking.start()
         wait_until_blocked(own_engine, booking)
         if deactivated == "building":

@@ -17,6 +17,8 @@ from booking.bookings.models import Booking, BookingStatus
 from booking.catalogue.models import Space
 from tests.factories import Factory
 
+pytestmark = pytest.mark.usefixtures("app")  # the service sends calendar invites
+
 NOW = datetime(2030, 1, 8, 10, 45, tzinfo=UTC)  # Tuesday 8 January 2030, 10:45am (UK = UTC)
 
 

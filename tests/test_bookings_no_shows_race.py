@@ -7,7 +7,7 @@ transaction), so they build their own data and empty every table afterwards.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,10 +15,12 @@ import pytest
 from sqlalchemy import Engine, delete, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from booking.accounts.models import Person
 from booking.audit.models import AuditEntry
 from booking.bookings.checkin import release_no_shows
 from booking.bookings.models import Booking, BookingStatus
 from booking.db import make_engine, sessionmakers
+from booking.mail.models import OutboxMessage
 from booking.models import Base
 from tests.factories import Factory
 
@@ -60,7 +62,10 @@ def due(writes: sessionmaker[Session]) -> list[int]:
 
 
 def test_two_releases_at_once_release_each_booking_exactly_once(
-    writes: sessionmaker[Session], racing_engine: Engine, due: list[int]
+    writes: sessionmaker[Session],
+    in_app: Callable[[Callable[[int], None]], Callable[[int], None]],
+    racing_engine: Engine,
+    due: list[int],
 ) -> None:
     start = threading.Barrier(RUNS)
     both_read = threading.Barrier(RUNS)
@@ -85,7 +90,7 @@ def test_two_releases_at_once_release_each_booking_exactly_once(
         except BaseException as error:  # reported below, not lost in the thread
             errors.append(error)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(RUNS)]
+    threads = [threading.Thread(target=in_app(run), args=(i,)) for i in range(RUNS)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -104,3 +109,10 @@ def test_two_releases_at_once_release_each_booking_exactly_once(
         ).all()
         recorded = [booking_id for entry in entries for booking_id in entry.changes["bookings"]]
         assert sorted(recorded) == sorted(due)
+        bookers = session.scalars(
+            select(Person.email)
+            .join(Booking, Booking.person_id == Person.id)
+            .where(Booking.id.in_(due))
+        ).all()
+        told = session.scalars(select(OutboxMessage.recipient)).all()
+        assert sorted(told) == sorted(bookers)  # one cancellation each, by the run that released it

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -33,6 +34,8 @@ from booking.bookings.models import Booking, BookingStatus
 from booking.catalogue.models import SpaceKind
 from booking.timezones import local_day_bounds, local_to_utc
 from tests.factories import Factory
+
+pytestmark = pytest.mark.usefixtures("app")  # the service sends calendar invites
 
 DAYS = [date(2030, 1, 8), date(2026, 3, 29), date(2026, 10, 25)]
 OPENS, CLOSES = time(8), time(18)

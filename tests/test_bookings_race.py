@@ -7,7 +7,7 @@ build their own data and empty every table afterwards.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -27,6 +27,7 @@ from tests.factories import Factory
 CLIENTS = 20
 NOW = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)  # a Monday morning
 DAY = NOW.date() + timedelta(days=1)  # Tuesday: the building is open 9am to 5pm
+InApp = Callable[[Callable[..., None]], Callable[..., None]]
 
 
 @pytest.fixture
@@ -59,6 +60,7 @@ def room(writes: sessionmaker[Session]) -> tuple[int, list[int]]:
 
 def race(
     writes: sessionmaker[Session],
+    in_app: InApp,
     space_id: int,
     attempts: list[tuple[int, datetime, datetime]],
 ) -> list[str]:
@@ -80,7 +82,9 @@ def race(
                 session.rollback()
                 outcomes[index] = "taken"
 
-    threads = [threading.Thread(target=attempt, args=(i, *a)) for i, a in enumerate(attempts)]
+    threads = [
+        threading.Thread(target=in_app(attempt), args=(i, *a)) for i, a in enumerate(attempts)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -105,33 +109,36 @@ def at(hour: int, minute: int = 0) -> datetime:
 
 
 def test_twenty_clients_asking_for_the_same_time_get_one_booking(
-    writes: sessionmaker[Session], room: tuple[int, list[int]]
+    writes: sessionmaker[Session], in_app: InApp, room: tuple[int, list[int]]
 ) -> None:
     space_id, people = room
-    outcomes = race(writes, space_id, [(p, at(10), at(11)) for p in people])
+    outcomes = race(writes, in_app, space_id, [(p, at(10), at(11)) for p in people])
     assert sorted(outcomes) == ["booked"] + ["taken"] * (CLIENTS - 1)
     assert active_bookings(writes, space_id) == 1
 
 
 def test_twenty_staggered_overlapping_requests_get_one_booking(
-    writes: sessionmaker[Session], room: tuple[int, list[int]]
+    writes: sessionmaker[Session], in_app: InApp, room: tuple[int, list[int]]
 ) -> None:
     space_id, people = room
     starts = [at(9, 30), at(9, 45), at(10), at(10, 15), at(10, 30)]
     ends = [at(10, 45), at(11), at(11, 15), at(11, 30)]
     windows = [(start, end) for start in starts for end in ends]  # all share 10:30 to 10:45
     assert len(windows) == CLIENTS
-    outcomes = race(writes, space_id, [(p, *w) for p, w in zip(people, windows, strict=True)])
+    outcomes = race(
+        writes, in_app, space_id, [(p, *w) for p, w in zip(people, windows, strict=True)]
+    )
     assert sorted(outcomes) == ["booked"] + ["taken"] * (CLIENTS - 1)
     assert active_bookings(writes, space_id) == 1
 
 
 def test_back_to_back_bookings_made_at_the_same_moment_both_succeed(
-    writes: sessionmaker[Session], room: tuple[int, list[int]]
+    writes: sessionmaker[Session], in_app: InApp, room: tuple[int, list[int]]
 ) -> None:
     space_id, people = room
     outcomes = race(
         writes,
+        in_app,
         space_id,
         [(people[0], at(9), at(10)), (people[1], at(10), at(11)), (people[2], at(11), at(12))],
     )

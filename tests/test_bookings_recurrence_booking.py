@@ -17,6 +17,8 @@ from booking.bookings.recurrence import Choice, Scope, SeriesChanged, SeriesRequ
 from booking.catalogue.models import Space, SpaceKind
 from tests.factories import Factory
 
+pytestmark = pytest.mark.usefixtures("app")  # the service sends calendar invites
+
 NOW = datetime(2026, 5, 1, 8, tzinfo=UTC)  # Friday 1 May 2026
 MONDAYS = [date(2026, 5, 4), date(2026, 5, 11), date(2026, 5, 18), date(2026, 5, 25)]
 

@@ -19,6 +19,8 @@ from booking.catalogue.models import BankHoliday, Building, BuildingAccess, Spac
 from booking.timezones import local_to_utc
 from tests.factories import Factory
 
+pytestmark = pytest.mark.usefixtures("app")  # the service sends calendar invites
+
 NOW = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)
 TUESDAY = date(2030, 1, 8)
 EVERY_DAY = {day: (time(9), time(17)) for day in range(7)}

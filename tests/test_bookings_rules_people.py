@@ -20,6 +20,8 @@ from booking.catalogue.models import Space, SpaceKind
 from booking.timezones import local_to_utc
 from tests.factories import Factory
 
+pytestmark = pytest.mark.usefixtures("app")  # the service sends calendar invites
+
 NOW = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)
 TUESDAY = date(2030, 1, 8)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time as clock
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -74,7 +74,10 @@ def wait_until_blocked(session: Session, series: threading.Thread) -> None:
 
 
 def test_a_booking_committed_while_a_series_is_being_booked_stops_the_whole_series(
-    writes: sessionmaker[Session], ids: tuple[int, int, int], engine: Engine
+    writes: sessionmaker[Session],
+    in_app: Callable[[Callable[[], None]], Callable[[], None]],
+    ids: tuple[int, int, int],
+    engine: Engine,
 ) -> None:
     room_id, organiser_id, other_id = ids
     outcome: list[BaseException | BookingSeries | None] = []
@@ -108,7 +111,7 @@ def test_a_booking_committed_while_a_series_is_being_booked_stops_the_whole_seri
                     session.rollback()
                     outcome.append(error)
 
-        series = threading.Thread(target=book_the_series)
+        series = threading.Thread(target=in_app(book_the_series))
         series.start()
         if engine.dialect.name == "postgresql":
             with writes() as watcher:

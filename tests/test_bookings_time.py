@@ -152,6 +152,7 @@ def test_the_service_uses_the_injected_clock_when_not_given_now(
     ("day", "nine_am"),
     [(SPRING[0], 8), (SPRING[1], 8), (AUTUMN[0], 9), (AUTUMN[1], 9)],
 )
+@pytest.mark.usefixtures("app")  # the service sends calendar invites
 def test_opening_hours_on_a_clock_change_day_are_local_times(
     factory: Factory, db_session: Session, day: date, nine_am: int
 ) -> None:
@@ -186,6 +187,7 @@ def test_opening_hours_on_a_clock_change_day_are_local_times(
 
 
 @pytest.mark.parametrize("day", SPRING + AUTUMN)
+@pytest.mark.usefixtures("app")  # the service sends calendar invites
 def test_a_booking_made_in_local_time_is_stored_as_the_right_instant(
     factory: Factory, db_session: Session, day: date
 ) -> None:
@@ -212,6 +214,7 @@ def test_a_booking_made_in_local_time_is_stored_as_the_right_instant(
 
 
 @pytest.mark.parametrize("day", AUTUMN)
+@pytest.mark.usefixtures("app")  # the service sends calendar invites
 def test_a_booking_can_start_in_the_second_repeated_hour(
     factory: Factory, db_session: Session, day: date
 ) -> None:
@@ -239,6 +242,7 @@ def test_a_booking_can_start_in_the_second_repeated_hour(
         (AUTUMN[1], time(7), True),
     ],
 )
+@pytest.mark.usefixtures("app")  # the service sends calendar invites
 def test_a_rooms_length_is_measured_in_real_time_across_a_clock_change(
     factory: Factory, db_session: Session, day: date, end: time, allowed: bool
 ) -> None:
@@ -255,6 +259,7 @@ def test_a_rooms_length_is_measured_in_real_time_across_a_clock_change(
 
 
 @pytest.mark.parametrize("day", AUTUMN)
+@pytest.mark.usefixtures("app")  # the service sends calendar invites
 def test_a_building_opening_in_the_repeated_hour_opens_at_its_first_occurrence(
     factory: Factory, db_session: Session, day: date
 ) -> None:
@@ -276,6 +281,7 @@ def test_a_building_opening_in_the_repeated_hour_opens_at_its_first_occurrence(
 
 
 @pytest.mark.parametrize("day", SPRING)
+@pytest.mark.usefixtures("app")  # the service sends calendar invites
 def test_a_building_opening_in_the_skipped_hour_opens_when_the_clocks_go_forward(
     factory: Factory, db_session: Session, day: date
 ) -> None:

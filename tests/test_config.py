@@ -48,3 +48,13 @@ def test_sessions_have_a_bounded_lifetime_and_csrf_tokens_live_as_long(tmp_path:
     config = load_config(str(tmp_path), {})
     assert config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 12 * 3600
     assert config["WTF_CSRF_TIME_LIMIT"] is None
+
+
+def test_calendar_uids_take_their_domain_from_the_base_url_unless_set(tmp_path: Path) -> None:
+    config = load_config(str(tmp_path), {"BASE_URL": "https://bookings.stockport.example/"})
+    assert config["CALENDAR_UID_DOMAIN"] == "bookings.stockport.example"
+    config = load_config(
+        str(tmp_path),
+        {"BASE_URL": "https://new.example", "CALENDAR_UID_DOMAIN": "bookings.stockport.example"},
+    )
+    assert config["CALENDAR_UID_DOMAIN"] == "bookings.stockport.example"

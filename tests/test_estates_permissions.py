@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from booking.accounts.models import Person
 from booking.catalogue.imports import CatalogueImport
 from booking.catalogue.models import Building
+from booking.feedback.models import ProblemCategory, ProblemReport
 from tests.factories import Factory
 
 SCOPED = {"building_id", "space_id", "closure_id"}
@@ -33,13 +34,22 @@ def urls(
     closure = factory.closure(space=space)
     uploader = factory.administrator()
     staged = CatalogueImport(uploaded_by=uploader, filename="b.csv", content="x")
-    db_session.add(staged)
+    booking = factory.booking(space)
+    problem = ProblemReport(
+        booking=booking,
+        space_id=space.id,
+        building_id=building_b.id,
+        category=ProblemCategory.WIFI,
+        reported_by=booking.person,
+    )
+    db_session.add_all([staged, problem])
     db_session.flush()
     values = {
         "building_id": building_b.id,
         "space_id": space.id,
         "closure_id": closure.id,
         "import_id": staged.id,
+        "problem_id": problem.id,
     }
     found = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):

@@ -19,12 +19,20 @@ from booking.mail import render_message, send
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link to `endpoint` under BASE_URL; works with or without a request."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
-    )
-    return adapter.build(endpoint, values, force_external=True)
+    """An absolute link to `endpoint` under BASE_URL; works with or without a request.
+
+    The URL adapter is bound once per app and BASE_URL, not once per link: a calendar feed
+    has thousands of links.
+    """
+    base = current_app.config["BASE_URL"]
+    bound = current_app.extensions.get("booking.external_urls")
+    if bound is None or bound[0] != base:
+        parts = urlsplit(base)
+        adapter = current_app.url_map.bind(
+            parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme
+        )
+        bound = current_app.extensions["booking.external_urls"] = (base, adapter)
+    return bound[1].build(endpoint, values, force_external=True)
 
 
 def send_verification(session: Session, person: Person) -> None:

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, StringField
+from wtforms.validators import AnyOf, Email, InputRequired, Length
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 NEW_PASSWORD_HINT = "Use at least 10 characters. A few unrelated words together work well."
@@ -89,6 +89,18 @@ class ChangePasswordForm(Form):
 class NameForm(Form):
     name = StringField(
         "Full name", filters=[_strip], validators=[InputRequired("Enter your full name")]
+    )
+
+
+class InvitesForm(Form):
+    invites = RadioField(
+        "Send me calendar invites",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validate_choice=False,
+        validators=[
+            InputRequired("Select yes if you want calendar invites for your bookings"),
+            AnyOf(["yes", "no"], "Select yes if you want calendar invites for your bookings"),
+        ],
     )
 
 

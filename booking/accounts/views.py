@@ -30,12 +30,14 @@ from booking.accounts.forms import (
     ChangePasswordForm,
     EmailForm,
     Form,
+    InvitesForm,
     NameForm,
     NewPasswordForm,
     RegisterForm,
     SignInForm,
 )
 from booking.accounts.models import Person, RoleGrant
+from booking.calendar import feed_views, feeds, invites
 from booking.extensions import limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -281,7 +283,9 @@ def reset_password(token: str) -> ResponseReturnValue:
 @bp.route("/account")
 @login_required
 def account() -> ResponseReturnValue:
-    return render_template("accounts/account.html", person=_signed_in_person())
+    person = _signed_in_person()
+    calendar_feed = feed_views.links(feeds.personal_feed(db.session(), person))
+    return render_template("accounts/account.html", person=person, calendar_feed=calendar_feed)
 
 
 @bp.route("/account/name", methods=["GET", "POST"])
@@ -298,6 +302,24 @@ def change_name() -> ResponseReturnValue:
             flash("Your name has been changed.", "success")
             return redirect(url_for("accounts.account"))
     return _page("accounts/change_name.html", form)
+
+
+@bp.route("/account/calendar-invites", methods=["GET", "POST"])
+@login_required
+def calendar_invites() -> ResponseReturnValue:
+    person = _signed_in_person()
+    form = InvitesForm(data={"invites": "yes" if person.invites_enabled else "no"})
+    if form.validate_on_submit():
+        enabled = form.invites.data == "yes"
+        invites.set_invites_enabled(db.session(), person, enabled)
+        flash(
+            "You will get calendar invites for your bookings."
+            if enabled
+            else "You will not get calendar invites for your bookings.",
+            "success",
+        )
+        return redirect(url_for("accounts.account"))
+    return _page("calendar/invites.html", form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Your own bookings: list, book, read, change, cancel, check in.
+"""Your own bookings: list, book, read, change, cancel, check in, rate, report a problem.
 
 Every rule is the booking service's (`booking.bookings.services`, `booking.bookings.checkin`);
 these views only read the request and call it. Another person's booking is "not found" (404),
@@ -21,16 +21,24 @@ from booking.api.fields import MAX_ID
 from booking.api.framework import Blueprint
 from booking.api.problems import Problem
 from booking.api.schemas import (
+    RATING_WORDS,
     BookingChangeSchema,
     BookingSchema,
     BookingsQuery,
     CancelQuery,
     NewBookingSchema,
+    NewProblemSchema,
+    NewRatingSchema,
+    ProblemReportSchema,
+    RatingSchema,
 )
 from booking.bookings import checkin, services
 from booking.bookings.errors import BookingError, NotYours, SpaceTaken
 from booking.bookings.models import Booking
 from booking.catalogue.models import Building, Space
+from booking.feedback import services as feedback
+from booking.feedback.models import ProblemReport, SpaceRating
+from booking.feedback.services import FeedbackError
 from booking.timezones import now
 
 bp = Blueprint("bookings", __name__, description="Your bookings")
@@ -183,3 +191,48 @@ def check_in(booking_id: int) -> Booking:
         return checkin.check_in(db.session(), current_person(), booking, now=now())
     except BookingError as error:
         _refuse(error)
+
+
+def _feedback_refused(error: FeedbackError) -> NoReturn:
+    errors = {error.field: [error.message]} if error.field else None
+    raise Problem(422, error.message, kind="feedback-rule", errors=errors) from error
+
+
+@bp.route(f"{ONE}/rating", methods=["POST"], tags=TAGS)
+@bp.arguments(NewRatingSchema)
+@bp.response(200, RatingSchema)
+def rate(args: dict[str, Any], booking_id: int) -> SpaceRating:
+    """Rate the space of one of your bookings: good, ok or poor
+
+    Once you have checked in or the booking has ended; not for cancelled bookings or ones
+    nobody checked in to. Rating again changes the rating.
+    """
+    booking = _booking(booking_id)
+    rating = RATING_WORDS[args["rating"]]
+    try:
+        return feedback.rate(db.session(), current_person(), booking, rating, now=now())
+    except FeedbackError as error:
+        _feedback_refused(error)
+
+
+@bp.route(f"{ONE}/problems", methods=["POST"], tags=TAGS)
+@bp.arguments(NewProblemSchema)
+@bp.response(201, ProblemReportSchema)
+def report_problem(args: dict[str, Any], booking_id: int) -> ProblemReport:
+    """Report a problem with the space of one of your bookings
+
+    For the building's managers, who see your name and email address with it; you are
+    emailed when they mark it fixed. When you may: as for rating.
+    """
+    booking = _booking(booking_id)
+    try:
+        return feedback.report_problem(
+            db.session(),
+            current_person(),
+            booking,
+            args["category"],
+            args["comment"],
+            now=now(),
+        )
+    except FeedbackError as error:
+        _feedback_refused(error)

@@ -27,10 +27,14 @@ from booking.api.schemas import (
     NeighbourhoodSchema,
     SpaceSchema,
     SpacesQuery,
+    space_is_bookable,
 )
-from booking.bookings.availability import free_times
+from booking.bookings.availability import FreeTime, free_times
 from booking.catalogue.models import Building, Facility, Neighbourhood, Space
 from booking.catalogue.snapshot import SpaceCache
+from booking.demand.models import SearchSource
+from booking.demand.recording import record_unmet
+from booking.demand.services import Wanted
 from booking.timezones import NonexistentLocalTime, local_to_utc, now
 
 bp = Blueprint("catalogue", __name__, description="Neighbourhoods, buildings and spaces")
@@ -160,8 +164,44 @@ def availability(args: dict[str, Any]) -> Response:
     person = current_person()
     among = query.with_only_columns(Space.id).order_by(None)
     free = free_times(session, found, day, now=now(), person=person, among=among)
+    if "neighbourhood" in args and not _anything_free(found, free, start, end):
+        _record_unmet(args)
     return current_app.response_class(
         availability_json(day, found, free, person, start, end), mimetype="application/json"
+    )
+
+
+def _anything_free(
+    spaces: Sequence[Space], free: dict[int, FreeTime], start: datetime | None, end: datetime | None
+) -> bool:
+    """Whether the asker could book any of `spaces` for some of [start, end) (or of the day)."""
+    return any(
+        (start is None or window.ends_at > start) and (end is None or window.starts_at < end)
+        for space in spaces
+        if space_is_bookable(space)
+        for window in free[space.id].free
+    )
+
+
+def _record_unmet(args: dict[str, Any]) -> None:
+    """Record a neighbourhood's availability that showed nothing free as unmet demand.
+
+    Only a neighbourhood's: asking about one building or one space is looking at its diary,
+    which a client program may do every few minutes, not searching for somewhere to work.
+    """
+    neighbourhood_id = db.session().scalar(
+        select(Neighbourhood.id).where(Neighbourhood.slug == args["neighbourhood"])
+    )
+    assert neighbourhood_id is not None  # `_the_place_exists` or a space in it says so
+    record_unmet(
+        Wanted(
+            neighbourhood_id=neighbourhood_id,
+            day=args["date"],
+            starts=args.get("from_"),
+            ends=args.get("to"),
+            kind=args.get("kind"),
+            source=SearchSource.API,
+        )
     )
 
 

@@ -41,6 +41,7 @@ PROBLEM_TYPES = {
     "invalid-request": "The request has mistakes; `errors` names each field with its messages.",
     "booking-rule": "The booking breaks a booking rule; `detail` says which, in plain words.",
     "space-taken": "Someone else has the space for some of that time.",
+    "feedback-rule": "Feedback cannot be given on that booking (yet); `detail` says why.",
 }
 """The API's own problem types; HTTP errors with nothing more to say are `about:blank`."""
 

@@ -23,6 +23,8 @@ from booking.api.fields import (
 from booking.bookings.models import BookingStatus
 from booking.catalogue.models import Building, Facility, Space, SpaceKind
 from booking.catalogue.queries import bookers
+from booking.feedback.models import ProblemCategory, ProblemStatus, Rating
+from booking.feedback.services import COMMENT_MAX_LENGTH
 
 TITLE_MAX_LENGTH = 200
 REASON_MAX_LENGTH = 300
@@ -164,10 +166,20 @@ class PersonSchema(ma.Schema):
     administrator = ma.fields.Boolean(attribute="is_administrator", required=True)
     manages_buildings = ma.fields.List(ma.fields.Nested(BuildingSummarySchema), required=True)
     leads_neighbourhoods = ma.fields.List(ma.fields.Nested(NeighbourhoodSchema), required=True)
+    invites_enabled = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "Whether your bookings are emailed to you as calendar invites"},
+    )
     calendar_feed_url = ma.fields.String(
         required=True,
-        allow_none=True,
-        metadata={"description": "Your bookings as an iCalendar feed (null until feeds exist)"},
+        metadata={
+            "description": "Your bookings as an iCalendar feed to subscribe to (https). "
+            "Anyone with the link can read the feed: keep it secret."
+        },
+    )
+    calendar_feed_webcal_url = ma.fields.String(
+        required=True,
+        metadata={"description": "The same feed as a webcal:// link, for calendar programs"},
     )
 
 
@@ -280,9 +292,71 @@ class BookingChangeSchema(ma.Schema):
             raise ma.ValidationError("Give at least one of space_id, start, end, title, attendees.")
 
 
+class _JsonBoolean(ma.fields.Boolean):
+    """JSON true or false, nothing else (marshmallow's Boolean also takes 1, "yes", "on"…)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class PersonChangeSchema(ma.Schema):
+    invites_enabled = _JsonBoolean(
+        required=True,
+        metadata={"description": "Whether to email your bookings to you as calendar invites"},
+    )
+
+
 class CancelQuery(ma.Schema):
     reason = Text(
         load_default="",
         validate=ma.validate.Length(max=REASON_MAX_LENGTH),
         metadata={"description": "Why (required when you cancel someone else's booking)"},
+    )
+
+
+# Feedback on a booking (`booking.api.bookings`).
+
+RATING_WORDS = {rating.label.lower(): rating for rating in Rating}
+"""The ratings as the API spells them: "good", "ok", "poor"."""
+
+
+class NewRatingSchema(ma.Schema):
+    rating = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(list(RATING_WORDS)),
+        metadata={"description": "How the space was: good, ok or poor"},
+    )
+
+
+class RatingSchema(ma.Schema):
+    booking_id = ma.fields.Integer(required=True)
+    rating = ma.fields.Function(
+        lambda rated: Rating(rated.rating).label.lower(),
+        required=True,
+        metadata={"type": "string", "enum": list(RATING_WORDS)},
+    )
+    rated_at = Instant(attribute="updated_at", required=True)
+
+
+class NewProblemSchema(ma.Schema):
+    category = _enum(ProblemCategory, required=True)
+    comment = Text(
+        load_default="",
+        validate=ma.validate.Length(max=COMMENT_MAX_LENGTH),
+        metadata={"description": "What is wrong (required when the category is other)"},
+    )
+
+
+class ProblemReportSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    booking_id = ma.fields.Integer(required=True)
+    category = _enum(ProblemCategory, required=True)
+    comment = ma.fields.String(required=True)
+    status = _enum(ProblemStatus, required=True)
+    reported_at = Instant(attribute="created_at", required=True)
+    fixed_at = Instant(required=True, allow_none=True)
+    fix_note = ma.fields.String(
+        required=True, metadata={"description": "What the building's managers did about it"}
     )

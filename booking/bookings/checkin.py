@@ -4,7 +4,8 @@ A booking can be checked in from 15 minutes before it starts until its building'
 after the start (never later than its end): the check-in window. Once the window has closed
 without a check-in, `release_no_shows` records the booking as a no-show and frees the space for
 the rest of its time. The release is one conditional UPDATE per batch, so two runs at the same
-moment (a cron job overlapping a slow one, two machines) never release a booking twice.
+moment (a cron job overlapping a slow one, two machines) never release a booking twice, and
+each booker is sent one cancellation, by the run that released their booking.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from booking.accounts.models import Person
 from booking.audit.services import record
 from booking.bookings.errors import BookingError, NotYours
 from booking.bookings.models import Booking, BookingStatus
+from booking.calendar import invites
 from booking.catalogue.models import Building, Space
 from booking.templating import format_datetime, format_time
 from booking.timezones import local_day_bounds, to_local
@@ -112,6 +114,8 @@ def release_no_shows(session: Session, now: datetime | None = None) -> list[int]
     checked in to, in the meantime is not touched again. On PostgreSQL the second UPDATE waits
     for the first run's commit and then re-reads the rows; on SQLite writing transactions run
     one after the other. Either way each booking is counted by exactly one run.
+
+    The bookers of each batch are then sent a cancellation, in the same transaction.
     """
     now = now or clock_now()
     candidates = session.execute(
@@ -149,7 +153,9 @@ def release_no_shows(session: Session, now: datetime | None = None) -> list[int]
             .returning(Booking.id)
             .execution_options(synchronize_session="fetch")
         )
-        released.extend(result.scalars())
+        batch_released = list(result.scalars())
+        _tell_bookers(session, batch_released)
+        released.extend(batch_released)
     if released:
         count = len(released)
         record(
@@ -161,6 +167,26 @@ def release_no_shows(session: Session, now: datetime | None = None) -> list[int]
             {"bookings": sorted(released)},
         )
     return sorted(released)
+
+
+def _tell_bookers(session: Session, released: list[int]) -> None:
+    """Send the bookers of the `released` bookings (one batch) their cancellations."""
+    bookings = session.scalars(
+        select(Booking)
+        .where(Booking.id.in_(released))
+        .options(
+            joinedload(Booking.space).joinedload(Space.building),
+            joinedload(Booking.person),
+            joinedload(Booking.series),
+            selectinload(Booking.attendees),
+        )
+        .order_by(Booking.id)
+        .execution_options(populate_existing=True)
+    )
+    for booking in bookings:
+        if booking.series is not None:
+            booking.series.sequence += 1
+        invites.booking_cancelled(session, booking, booker_only=True)
 
 
 def _batches(ids: list[int], size: int) -> Iterator[list[int]]:

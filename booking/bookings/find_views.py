@@ -38,6 +38,7 @@ from booking.bookings.wording import period
 from booking.catalogue.bank_holidays import bank_holidays_between
 from booking.catalogue.models import Building, Neighbourhood, Space, SpaceKind
 from booking.catalogue.queries import hours_on, reasons_not_bookable
+from booking.demand.recording import record_unmet, wanted_by
 from booking.permissions import Permission, can
 from booking.templating import format_time
 from booking.timezones import now, to_local, today
@@ -119,6 +120,7 @@ def search() -> tuple[str, int]:
     )
     results = finder.search(db_session, person, criteria, now=moment)
     if not results.count:
+        record_unmet(wanted_by(criteria))
         page["alternatives"] = finder.search_alternatives(
             db_session, person, criteria, results, now=moment
         )

@@ -23,6 +23,8 @@ from booking.bookings.mine import my_bookings, spaces_to_move_to, visible_bookin
 from booking.bookings.mine_forms import CancelForm, ChangeForm
 from booking.bookings.models import Booking
 from booking.bookings.wording import period
+from booking.feedback import services as feedback
+from booking.feedback.models import Rating
 from booking.permissions import Permission, can
 from booking.templating import format_datetime
 from booking.timezones import NonexistentLocalTime, local_to_utc, now
@@ -32,7 +34,12 @@ bp = Blueprint("mine", __name__)
 
 @bp.context_processor
 def booking_words() -> dict[str, Any]:
-    return {"period": period, "can_check_in": can_check_in}
+    return {
+        "period": period,
+        "can_check_in": can_check_in,
+        "can_give_feedback": feedback.can_give_feedback,
+        "Rating": Rating,
+    }
 
 
 def signed_in_person() -> Person:
@@ -58,7 +65,8 @@ def index() -> str:
     found = my_bookings(
         db.session(), signed_in_person(), now=moment, past_limit=request.args.get("past", 0, int)
     )
-    return render_template("bookings/mine.html", mine=found, now=moment)
+    ratings = feedback.ratings_of(db.session(), [*found.upcoming, *found.past])
+    return render_template("bookings/mine.html", mine=found, now=moment, ratings=ratings)
 
 
 @bp.route("/bookings/<int:booking_id>")
@@ -74,6 +82,8 @@ def show(booking_id: int) -> str:
         manager=can(person, Permission.MANAGE_BUILDING, booking.space.building),
         changeable=_changeable(booking),
         now=now(),
+        rating=feedback.rating_of(db.session(), booking),
+        problems=feedback.problems_of(db.session(), booking),
     )
 
 

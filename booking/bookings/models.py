@@ -114,6 +114,8 @@ class Booking(Base):
     __table_args__ = (
         CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
         Index("ix_booking_space_starts", "space_id", "starts_at"),
+        # Reports read a period's bookings across every space (booking.reports.queries).
+        Index("ix_booking_starts_at", "starts_at"),
         Index("ix_booking_person_starts", "person_id", "starts_at"),
         Index(
             "ix_booking_unchecked_starts",

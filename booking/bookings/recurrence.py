@@ -22,7 +22,7 @@ The rules of a series, as the person sees them:
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -33,18 +33,15 @@ from booking.audit.services import record
 from booking.bookings import rules, services
 from booking.bookings.errors import BookingError, NotYours, SpaceTaken
 from booking.bookings.models import Booking, BookingSeries, Frequency
+from booking.bookings.patterns import MAX_OCCURRENCES as MAX_OCCURRENCES
+from booking.bookings.patterns import last_searched, pattern_dates
+from booking.calendar import invites
 from booking.catalogue.bank_holidays import bank_holidays_between
 from booking.catalogue.models import Space, SpaceKind
-from booking.catalogue.queries import is_open_on
 from booking.permissions import Permission, can
 from booking.templating import WEEKDAYS, format_date, format_time
 from booking.timezones import NonexistentLocalTime, local_to_utc, to_local
 from booking.timezones import now as clock_now
-
-MAX_OCCURRENCES = 52
-SEARCH_DAYS = 2 * 366
-"""How far past its first date a pattern is searched for dates (a building open one day a week
-still gives 52 dates within it)."""
 
 
 class Choice(enum.StrEnum):
@@ -141,39 +138,21 @@ class SeriesChanged(BookingError):
 def dates(session: Session, request: SeriesRequest) -> tuple[list[date], bool]:
     """The dates of the pattern, and whether the 52-date cap cut an "until" series short."""
     holidays = (
-        bank_holidays_between(session, request.starts_on, _last_searched(request))
+        bank_holidays_between(
+            session, request.starts_on, last_searched(request.starts_on, request.until)
+        )
         if request.frequency is Frequency.DAILY
         else {}
     )
-    return pattern_dates(request, holidays)
-
-
-def pattern_dates(
-    request: SeriesRequest, bank_holidays: Mapping[date, str]
-) -> tuple[list[date], bool]:
-    """`dates` without the database: `bank_holidays` (from `bank_holidays_between`) matter only
-    to a daily pattern; a weekly one depends on nothing but its own fields."""
-    last = _last_searched(request)
-    wanted = request.count or MAX_OCCURRENCES
-    building = request.space.building
-    found: list[date] = []
-    day = request.starts_on
-    while day <= last:
-        if (
-            is_open_on(building, day, bank_holidays)
-            if request.frequency is Frequency.DAILY
-            else day.weekday() in request.weekdays
-        ):
-            if len(found) == wanted:
-                return found, request.count is None
-            found.append(day)
-        day += timedelta(days=1)
-    return found, False
-
-
-def _last_searched(request: SeriesRequest) -> date:
-    last = request.starts_on + timedelta(days=SEARCH_DAYS)
-    return last if request.until is None else min(last, request.until)
+    return pattern_dates(
+        frequency=request.frequency,
+        starts_on=request.starts_on,
+        weekdays=request.weekdays,
+        until=request.until,
+        count=request.count,
+        building=request.space.building,
+        bank_holidays=holidays,
+    )
 
 
 def preview(
@@ -220,18 +199,20 @@ def book_series(
             for day in sorted(seen_free):
                 starts_at = local_to_utc(day, request.start_time)
                 proposal = _proposal(request, starts_at, starts_at + request.length)
-                booking = services.book(session, person, proposal, now=now)
+                booking = services.book(session, person, proposal, now=now, notify=False)
                 booking.series, booking.occurrence_date = series, day
             session.flush()
+            pattern = in_words(request, len(days))
             record(
                 session,
                 person,
                 "series.create",
                 series,
                 f"Booked {len(seen_free)} dates of {request.space.name}, "
-                f"{request.space.building.name}: {in_words(request, len(days))}",
+                f"{request.space.building.name}: {pattern}",
                 {"dates": sorted(seen_free)},
             )
+            invites.series_booked(session, series, pattern)
     except (BookingError, NonexistentLocalTime) as error:
         raise SeriesChanged(preview(session, person, request, now)) from error
     return series
@@ -378,10 +359,13 @@ def cancel_occurrences(
     *,
     now: datetime | None = None,
 ) -> list[Booking]:
-    """Cancel the occurrences `scope` picks, each through `services.cancel`, all or none."""
+    """Cancel the occurrences `scope` picks, each through `services.cancel`, all or none,
+    and send one invite (or cancellation) for them all."""
     now = now or clock_now()
     chosen = to_cancel(person, booking, scope, reason, now)
     with session.begin_nested():
         for occurrence in chosen:
-            services.cancel(session, person, occurrence, reason, now=now)
+            services.cancel(session, person, occurrence, reason, now=now, notify=False)
+        assert booking.series is not None  # to_cancel refuses a booking of no series
+        invites.occurrences_cancelled(session, booking.series, chosen)
     return chosen

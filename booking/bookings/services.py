@@ -5,6 +5,10 @@ take the request's session, flush but never commit, and raise `BookingError` (or
 with a message for the person. Overlaps are checked here for a friendly answer and refused by
 the database in any case (see migration 0003), so two people pressing "Book" at the same moment
 cannot both get the desk.
+
+Making, changing and cancelling a booking also sends its calendar invites
+(`booking.calendar.invites`) in the same transaction, unless the caller passes `notify=False`
+because it sends one of its own (a repeating booking, for all its dates at once).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from booking.audit.services import record
 from booking.bookings import rules
 from booking.bookings.errors import BookingError, DeskAlreadyHeld, NotYours, SpaceTaken
 from booking.bookings.models import Booking, BookingAttendee, BookingStatus
+from booking.calendar import invites
 from booking.catalogue.models import Building, Space, SpaceKind
 from booking.permissions import Permission, can
 from booking.templating import format_datetime
@@ -118,7 +123,12 @@ def hold_building(session: Session, space: Space) -> None:
 
 
 def book(
-    session: Session, person: Person, proposal: Proposal, *, now: datetime | None = None
+    session: Session,
+    person: Person,
+    proposal: Proposal,
+    *,
+    now: datetime | None = None,
+    notify: bool = True,
 ) -> Booking:
     """Book `proposal` for `person`, or raise the first rule it breaks."""
     now = now or clock_now()
@@ -136,6 +146,8 @@ def book(
     )
     _save(session, booking)
     record(session, person, "booking.create", booking, _summary("Booked", booking))
+    if notify:
+        invites.booking_booked(session, booking)
     return booking
 
 
@@ -146,6 +158,7 @@ def change(
     proposal: Proposal,
     *,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Booking:
     """Move `booking` to another time or space (it keeps its identity), or raise why not."""
     now = now or clock_now()
@@ -158,6 +171,7 @@ def change(
     hold_building(session, proposal.space)
     check(session, person, proposal, now=now, replacing=booking)
     before = (booking.space.name, booking.starts_at, booking.ends_at)
+    removed = {a.email for a in booking.attendees} - set(proposal.attendees)
     booking.space = proposal.space
     booking.is_desk = proposal.space.kind is SpaceKind.DESK
     booking.starts_at, booking.ends_at = proposal.starts_at, proposal.ends_at
@@ -167,7 +181,7 @@ def change(
         or BookingAttendee(email=email)
         for email in proposal.attendees
     ]
-    booking.sequence += 1
+    _bump_sequence(booking)
     _save(session, booking)
     record(
         session,
@@ -181,6 +195,8 @@ def change(
             "ends_at": [before[2], booking.ends_at],
         },
     )
+    if notify:
+        invites.booking_changed(session, booking, removed=removed)
     return booking
 
 
@@ -191,6 +207,7 @@ def cancel(
     reason: str = "",
     *,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Booking:
     """Cancel `booking`: the slot is free at once. Building managers must say why."""
     now = now or clock_now()
@@ -207,7 +224,7 @@ def cancel(
     booking.cancelled_at = now
     booking.cancelled_by = person
     booking.cancellation_reason = reason.strip()[:300]
-    booking.sequence += 1
+    _bump_sequence(booking)
     session.flush()
     record(
         session,
@@ -217,7 +234,17 @@ def cancel(
         _summary("Cancelled", booking),
         {"reason": booking.cancellation_reason},
     )
+    if notify:
+        invites.booking_cancelled(session, booking)
     return booking
+
+
+def _bump_sequence(booking: Booking) -> None:
+    """Number the change, so calendars take the new invite over the one they have: the
+    booking's iCalendar SEQUENCE, and its series' (a series is one event in a calendar)."""
+    booking.sequence += 1
+    if booking.series is not None:
+        booking.series.sequence += 1
 
 
 def _require_own(person: Person, booking: Booking) -> None:

@@ -16,11 +16,12 @@ from booking.catalogue.csv_import import export_lines
 from booking.estates import buildings, closures, imports, queries, spaces
 from booking.estates.forms import NeighbourhoodFilterForm
 from booking.estates.pages import actor
+from booking.feedback.estates_views import bp as problems
 from booking.permissions import Permission, permission_required
 from booking.timezones import today
 
 bp = Blueprint("estates", __name__, url_prefix="/estates")
-for child in (buildings.bp, spaces.bp, closures.bp, imports.bp):
+for child in (buildings.bp, spaces.bp, closures.bp, imports.bp, problems):
     bp.register_blueprint(child)
 
 

@@ -1,0 +1,1 @@
+"""Usage reports: measures in SQL, SVG charts, CSV and XLSX downloads (docs/REPORTS.md)."""
