@@ -307,6 +307,7 @@ def _manage(link: str) -> str:
     return f"See, change or cancel this booking: {link}"
 
 
+@lru_cache(maxsize=8192)
 def _date_time(moment: datetime) -> str:
     """A DTSTART/DTEND parameter and value: Europe/London wall-clock time with TZID.
 
@@ -494,7 +495,10 @@ def _calendar(method: Method, events: Iterable[_Event], header: Sequence[str] = 
     for event in events:
         lines += event.lines()
     lines.append("END:VCALENDAR")
-    return "".join(_fold(line) for line in lines).encode()
+    lines.append("")  # the last line ends in CRLF too
+    return "\r\n".join(
+        line if len(line) <= 75 and line.isascii() else _fold(line) for line in lines
+    ).encode()
 
 
 def _text(value: str) -> str:
@@ -515,13 +519,11 @@ def _param(value: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """The line folded into pieces of at most 75 octets, each ending in CRLF (section 3.1).
+    """The line folded into pieces of at most 75 octets, joined by CRLF and a space (section 3.1).
 
     Never inside a UTF-8 sequence, and never right after a backslash: some programs misread an
     escape split across lines.
     """
-    if len(line) <= 75 and line.isascii():
-        return line + "\r\n"
     data = line.encode()
     pieces = []
     start, limit = 0, 75
@@ -536,4 +538,4 @@ def _fold(line: str) -> str:
         pieces.append(data[start:cut])
         start, limit = cut, 74  # the leading space counts
     pieces.append(data[start:])
-    return b"\r\n ".join(pieces).decode() + "\r\n"
+    return b"\r\n ".join(pieces).decode()

@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from booking.accounts.models import Person
+from booking.bookings.models import Booking
 from booking.catalogue.models import Space
-from booking.feedback.models import ProblemReport, ProblemStatus, SpaceRating
+from booking.feedback.models import ProblemReport, ProblemStatus, Rating, SpaceRating
 from booking.timezones import local_day_bounds
 
 
@@ -34,36 +36,27 @@ class FeedbackSummary:
     """By building id: only buildings with a rating or a problem in the period."""
 
 
+SpaceIds = Collection[int] | Select[int]
+"""Space ids, listed or as a query of them (a report's spaces, however many)."""
+
+
 def feedback_summary(
     session: Session,
     *,
     start: date,
     end: date,
-    space_ids: Collection[int] | None = None,
+    space_ids: SpaceIds | None = None,
     building_ids: Collection[int] | None = None,
+    booked_by: int | None = None,
 ) -> FeedbackSummary:
     """Ratings given and problems reported from `start` to `end` (UK days, inclusive), for
-    `space_ids` or the spaces in `building_ids` (neither: everywhere).
+    `space_ids` or the spaces in `building_ids` (neither: everywhere), on bookings made by
+    people of the organisation `booked_by` (None: anyone's).
 
     A problem counts as open or fixed as it is now. Every count and average is worked out by
     the database (GROUP BY); a space's and a building's figures come from queries of their own.
     """
-    since, _ = local_day_bounds(start)
-    until, _ = local_day_bounds(end + timedelta(days=1))
-    rated_where: list[ColumnElement[bool]] = [
-        SpaceRating.created_at >= since,
-        SpaceRating.created_at < until,
-    ]
-    problem_where: list[ColumnElement[bool]] = [
-        ProblemReport.created_at >= since,
-        ProblemReport.created_at < until,
-    ]
-    if space_ids is not None:
-        rated_where.append(SpaceRating.space_id.in_(list(space_ids)))
-        problem_where.append(ProblemReport.space_id.in_(list(space_ids)))
-    if building_ids is not None:
-        rated_where.append(Space.building_id.in_(list(building_ids)))
-        problem_where.append(ProblemReport.building_id.in_(list(building_ids)))
+    rated_where, problem_where = _conditions(start, end, space_ids, building_ids, booked_by)
     return FeedbackSummary(
         spaces=_combine(
             session,
@@ -88,6 +81,85 @@ def feedback_summary(
     )
 
 
+def feedback_total(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    space_ids: SpaceIds | None = None,
+    building_ids: Collection[int] | None = None,
+    booked_by: int | None = None,
+) -> Feedback:
+    """The figures of `feedback_summary` for all its spaces together (the average of every
+    rating, not of the buildings' averages)."""
+    rated_where, problem_where = _conditions(start, end, space_ids, building_ids, booked_by)
+    count, average = session.execute(
+        select(*_rating_figures())
+        .select_from(SpaceRating)
+        .join(SpaceRating.space)
+        .where(*rated_where)
+    ).one()
+    reported: dict[ProblemStatus, int] = {
+        status: number
+        for status, number in session.execute(
+            select(ProblemReport.status, func.count())
+            .where(*problem_where)
+            .group_by(ProblemReport.status)
+        )
+    }
+    return Feedback(
+        ratings=count,
+        average_rating=_rounded(average),
+        open_problems=reported.get(ProblemStatus.OPEN, 0),
+        fixed_problems=reported.get(ProblemStatus.FIXED, 0),
+    )
+
+
+def rating_words(average: float) -> str:
+    """An average rating as the `Rating` nearest it: "Good" from 2.5, "Poor" below 1.5."""
+    return Rating(min(int(average + 0.5), Rating.GOOD)).label
+
+
+def _conditions(
+    start: date,
+    end: date,
+    space_ids: SpaceIds | None,
+    building_ids: Collection[int] | None,
+    booked_by: int | None,
+) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """The conditions on `SpaceRating` (joined to its `Space`) and on `ProblemReport`."""
+    since, _ = local_day_bounds(start)
+    until, _ = local_day_bounds(end + timedelta(days=1))
+    rated_where: list[ColumnElement[bool]] = [
+        SpaceRating.created_at >= since,
+        SpaceRating.created_at < until,
+    ]
+    problem_where: list[ColumnElement[bool]] = [
+        ProblemReport.created_at >= since,
+        ProblemReport.created_at < until,
+    ]
+    if space_ids is not None:
+        ids = space_ids if isinstance(space_ids, Select) else list(space_ids)
+        rated_where.append(SpaceRating.space_id.in_(ids))
+        problem_where.append(ProblemReport.space_id.in_(ids))
+    if building_ids is not None:
+        rated_where.append(Space.building_id.in_(list(building_ids)))
+        problem_where.append(ProblemReport.building_id.in_(list(building_ids)))
+    if booked_by is not None:
+        bookings = (
+            select(Booking.id)
+            .join(Person, Person.id == Booking.person_id)
+            .where(Person.organisation_id == booked_by)
+        )
+        rated_where.append(SpaceRating.booking_id.in_(bookings))
+        problem_where.append(ProblemReport.booking_id.in_(bookings))
+    return rated_where, problem_where
+
+
+def _rounded(average: Any) -> float | None:
+    return None if average is None else round(float(average), 2)
+
+
 def _rating_figures() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return func.count(), func.avg(SpaceRating.rating)
 
@@ -109,7 +181,7 @@ def _combine(
         count, average = rated.get(key, (0, None))
         return Feedback(
             ratings=count,
-            average_rating=None if average is None else round(float(average), 2),
+            average_rating=_rounded(average),
             open_problems=reported.get((key, ProblemStatus.OPEN), 0),
             fixed_problems=reported.get((key, ProblemStatus.FIXED), 0),
         )

@@ -58,6 +58,8 @@ def _header(column_header: str, kind: Kind) -> str:
         return f"{column_header} (%)"
     if kind is Kind.CHANGE:
         return f"{column_header} (percentage points)"
+    if kind is Kind.RATING:
+        return f"{column_header} (1 poor, 2 OK, 3 good)"
     return column_header
 
 
@@ -85,7 +87,12 @@ def table_csv(query: ReportQuery, table: Table) -> str:
     return out.getvalue()
 
 
-_NUMBER_FORMATS = {Kind.SHARE: "0%", Kind.CHANGE: "+0%;-0%;0%", Kind.HOURS: "#,##0.0"}
+_NUMBER_FORMATS = {
+    Kind.SHARE: "0%",
+    Kind.CHANGE: "+0%;-0%;0%",
+    Kind.HOURS: "#,##0.0",
+    Kind.RATING: "0.00",
+}
 
 
 def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Value, kind: Kind) -> WriteOnlyCell:

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from booking.reports import charts, tables
+from booking.reports.feedback import ReportFeedback, report_feedback
 from booking.reports.filters import ReportQuery
 from booking.reports.measures import (
     Indicator,
@@ -173,6 +174,8 @@ class UsagePage:
     summary: Summary
     figures: list[Figure]
     summary_table: Table
+    feedback: ReportFeedback
+    feedback_table: Table
 
 
 def usage_page(session: Session, query: ReportQuery, now: datetime) -> UsagePage:
@@ -186,7 +189,10 @@ def usage_page(session: Session, query: ReportQuery, now: datetime) -> UsagePage
         *_ranked_figures("buildings", "buildings", "Neighbourhood", found.current.buildings, label),
         *_ranked_figures("spaces", "spaces", "Building", found.current.spaces, label),
     ]
-    return UsagePage(found, figures, tables.summary_table(found))
+    feedback = report_feedback(session, query)
+    return UsagePage(
+        found, figures, tables.summary_table(found), feedback, tables.feedback_table(feedback)
+    )
 
 
 def neighbourhoods_page(session: Session, query: ReportQuery, now: datetime) -> Figure:

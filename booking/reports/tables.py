@@ -14,6 +14,8 @@ from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
 
+from booking.feedback.summary import rating_words
+from booking.reports.feedback import ReportFeedback, report_feedback
 from booking.reports.filters import ReportQuery
 from booking.reports.measures import (
     Indicator,
@@ -45,6 +47,8 @@ class Kind(enum.Enum):
     CHANGE = "change"
     """A difference of two shares, shown in percentage points."""
     DATE = "date"
+    RATING = "rating"
+    """An average rating, 1 (poor) to 3 (good), shown with its word: "2.25 (OK)"."""
 
 
 @dataclass(frozen=True)
@@ -107,10 +111,19 @@ def duration(seconds: float | None) -> str:
     return f"{days:g} days"
 
 
+def rating(average: float | None) -> str:
+    """ "2.25 (OK)", or a dash without ratings."""
+    if average is None:
+        return NOTHING
+    return f"{average:.2f} ({rating_words(average)})"
+
+
 def shown(value: Value, kind: Kind) -> str:
     """A table cell as the page shows it."""
     if value is None:
         return NOTHING
+    if kind is Kind.RATING:
+        return rating(float(value))  # type: ignore[arg-type]
     if kind is Kind.SHARE:
         return percent(float(value))  # type: ignore[arg-type]
     if kind is Kind.CHANGE:
@@ -264,7 +277,41 @@ def organisations_table(partnerships: Sequence[Partnership]) -> Table:
     )
 
 
-TABLES = ("summary", "neighbourhoods", "buildings", "spaces", "peak-times", "days", "organisations")
+def feedback_table(found: ReportFeedback) -> Table:
+    """Ratings and problems by building, or by space for a report on one building."""
+    return Table(
+        "feedback",
+        "Ratings and problems by space" if found.by_space else "Ratings and problems by building",
+        (
+            Column("Space" if found.by_space else "Building"),
+            Column("Average rating", Kind.RATING),
+            Column("Ratings", Kind.COUNT),
+            Column("Problems reported", Kind.COUNT),
+            Column("Still open", Kind.COUNT),
+        ),
+        [
+            (
+                place.name,
+                place.feedback.average_rating,
+                place.feedback.ratings,
+                place.feedback.open_problems + place.feedback.fixed_problems,
+                place.feedback.open_problems,
+            )
+            for place in found.places
+        ],
+    )
+
+
+TABLES = (
+    "summary",
+    "neighbourhoods",
+    "buildings",
+    "spaces",
+    "peak-times",
+    "days",
+    "organisations",
+    "feedback",
+)
 """The tables that export as CSV and XLSX (and "bookings", every booking, which streams)."""
 
 
@@ -287,4 +334,6 @@ def build(name: str, session: Session, query: ReportQuery, now: datetime) -> Tab
         return peak_table(found_times) if name == "peak-times" else days_table(found_times)
     if name == "organisations":
         return organisations_table(partnerships(session, query, now))
+    if name == "feedback":
+        return feedback_table(report_feedback(session, query))
     raise KeyError(name)

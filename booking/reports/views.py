@@ -30,7 +30,7 @@ from booking.reports.filters import ReportQuery
 from booking.reports.forms import PeriodForm, ReportForm
 from booking.reports.history import history as own_history
 from booking.reports.scope import Scope
-from booking.reports.tables import duration, hours, percent, points
+from booking.reports.tables import duration, hours, percent, points, rating
 from booking.timezones import now, today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -40,7 +40,13 @@ EXTENSIONS = {"csv": "text/csv", "xlsx": exports.XLSX}
 
 @bp.context_processor
 def _wording() -> dict[str, Any]:
-    return {"percent": percent, "points": points, "hours": hours, "duration": duration}
+    return {
+        "percent": percent,
+        "points": points,
+        "hours": hours,
+        "duration": duration,
+        "rating": rating,
+    }
 
 
 def _actor() -> Person:
