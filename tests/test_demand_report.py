@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import openpyxl
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
@@ -217,3 +218,23 @@ def test_the_table_downloads_as_csv_named_after_its_filters(
         ["Heatons & Reddish", "Any time that day", "Any", "1", "1", "1"],
     ]
     assert (rows[0][wifi], rows[0][step_free]) == ("1", "2")
+
+
+@pytest.mark.usefixtures("searches")
+def test_the_table_downloads_as_an_excel_workbook_with_the_same_rows(
+    factory: Factory, sign_in: SignIn
+) -> None:
+    client = sign_in(factory.administrator())
+    filters = {"start": "2026-03-01", "end": "2026-03-31", "neighbourhood": "reddish"}
+
+    response = client.get("/reports/unmet-demand.xlsx", query_string=filters)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=unmet-demand-2026-03-01-to-2026-03-31-reddish.xlsx"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    assert sheet is not None
+    as_text = [[str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    from_csv = client.get("/reports/unmet-demand.csv", query_string=filters)
+    assert as_text == list(csv.reader(io.StringIO(from_csv.get_data(as_text=True))))

@@ -1,5 +1,5 @@
 """The unmet demand report: searches that found no free space, by neighbourhood and time of
-day, as a table and as CSV.
+day, as a table, as CSV and as an Excel workbook.
 
 Who sees which neighbourhoods is `services.neighbourhoods_in_scope`'s rule; anyone it gives
 no neighbourhood to is refused (403).
@@ -15,6 +15,7 @@ from typing import cast
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
+from openpyxl import Workbook
 from wtforms import SelectChoice
 
 from booking import db
@@ -22,6 +23,7 @@ from booking.accounts.models import Person
 from booking.catalogue.models import Facility, Neighbourhood
 from booking.demand.forms import PeriodForm
 from booking.demand.services import UnmetDemand, neighbourhoods_in_scope, unmet_demand
+from booking.reports.exports import XLSX, safe
 from booking.timezones import today
 
 bp = Blueprint("demand", __name__)
@@ -86,46 +88,61 @@ def report() -> tuple[str, int]:
     return page, 422 if found.rows is None else 200
 
 
-@bp.route("/reports/unmet-demand.csv")
+@bp.route("/reports/unmet-demand.<any(csv, xlsx):extension>")
 @login_required
-def download() -> Response:
+def download(extension: str) -> Response:
+    """The table as CSV or as an Excel workbook, named after its dates and neighbourhood."""
     found = _report()
     if found.rows is None:
         abort(422)
     where = f"-{found.chosen.slug}" if found.chosen else ""
-    filename = f"unmet-demand-{found.start:%Y-%m-%d}-to-{found.end:%Y-%m-%d}{where}.csv"
+    filename = f"unmet-demand-{found.start:%Y-%m-%d}-to-{found.end:%Y-%m-%d}{where}.{extension}"
+    lines = _lines(found.rows)
+    content, mimetype = (_csv(lines), "text/csv") if extension == "csv" else (_xlsx(lines), XLSX)
     return Response(
-        _csv(found.rows),
-        mimetype="text/csv",
+        content,
+        mimetype=mimetype,
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 
 
-def _csv(rows: list[UnmetDemand]) -> str:
-    """The report as CSV: one column for each facility, counting the searches asking for it."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "Neighbourhood",
-            "Time of day",
-            "Type of space",
-            "Searches",
-            "Days",
-            "Largest group",
-            *(f"Asked for {f.label}" for f in Facility),
-        ]
-    )
+def _lines(rows: list[UnmetDemand]) -> list[list[str | int]]:
+    """The header and a line a row: one column for each facility, counting the searches asking
+    for it."""
+    header: list[str | int] = [
+        "Neighbourhood",
+        "Time of day",
+        "Type of space",
+        "Searches",
+        "Days",
+        "Largest group",
+        *(f"Asked for {f.label}" for f in Facility),
+    ]
+    lines = [header]
     for row in rows:
-        writer.writerow(
-            [
-                row.neighbourhood,
-                row.time_of_day.label,
-                row.kind.label if row.kind else "Any",
-                row.searches,
-                row.days,
-                row.largest_group,
-                *(row.facilities.get(f, 0) for f in Facility),
-            ]
-        )
+        line: list[str | int] = [
+            row.neighbourhood,
+            str(row.time_of_day.label),
+            str(row.kind.label) if row.kind else "Any",
+            row.searches,
+            row.days,
+            row.largest_group,
+        ]
+        lines.append(line + [row.facilities.get(f, 0) for f in Facility])
+    return lines
+
+
+def _csv(lines: list[list[str | int]]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows([[safe(value) for value in line] for line in lines])
+    return out.getvalue()
+
+
+def _xlsx(lines: list[list[str | int]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Unmet demand")
+    for line in lines:
+        sheet.append([safe(value) for value in line])
+    out = io.BytesIO()
+    workbook.save(out)
     return out.getvalue()
