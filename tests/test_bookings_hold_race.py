@@ -58,7 +58,12 @@ def room(writes: sessionmaker[Session]) -> tuple[int, int]:
 
 def wait_until_blocked(engine: Engine, booking: threading.Thread) -> None:
     """Until the booking waits for a lock (PostgreSQL). SQLite's wait cannot be seen; there the
-    booking waits for the write lock before it reads anything."""
+    booking waits for the write lock before it reads anything.
+
+    Each look is its own transaction: PostgreSQL keeps one snapshot of `pg_stat_activity` for
+    the whole of a transaction, so a single transaction would never see the booking start to
+    wait if it had not already at the first look.
+    """
     if engine.dialect.name != "postgresql":
         time.sleep(0.5)
         return
@@ -70,6 +75,7 @@ def wait_until_blocked(engine: Engine, booking: threading.Thread) -> None:
                     "WHERE datname = current_database() AND wait_event_type = 'Lock'"
                 )
             )
+            connection.rollback()
             if waiting or not booking.is_alive():
                 return
             time.sleep(0.05)
