@@ -236,34 +236,63 @@ def _row(
     is_desk: bool,
     now: datetime,
 ) -> tuple[object, ...]:
-    created = starts_at - timedelta(hours=rng.randint(1, 24 * 14))
-    roll = rng.random()
-    status, checked_in, cancelled, released = "active", None, None, None
-    if roll < 0.08:
-        status, cancelled = "cancelled", created + (starts_at - created) / 2
-    elif starts_at < now:
-        if roll < 0.13:
-            status, released = "no_show", starts_at + timedelta(minutes=30)
-        else:
-            checked_in = starts_at + timedelta(minutes=rng.randint(0, 20))
-    title = "" if is_desk else "Team meeting"
-    updated = cancelled or checked_in or released or created
+    result = outcome(rng, starts_at, now, cancelled=0.08, no_show=0.05)
     return (
         space_id,
         person_id,
         starts_at,
         ends_at,
         is_desk,
-        status,
-        title,
+        result.status,
+        "" if is_desk else "Team meeting",
         0,
-        checked_in,
-        cancelled,
-        "" if cancelled is None else "Plans changed",
-        released,
-        created,
-        updated,
+        result.checked_in_at,
+        result.cancelled_at,
+        result.cancellation_reason,
+        result.released_at,
+        result.created_at,
+        result.updated_at,
     )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a generated booking: the columns besides its space, person and times."""
+
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    checked_in_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    cancellation_reason: str = ""
+    released_at: datetime | None = None
+
+
+def outcome(
+    rng: random.Random,
+    starts_at: datetime,
+    now: datetime,
+    *,
+    cancelled: float,
+    no_show: float,
+    grace: timedelta = timedelta(minutes=30),
+) -> Outcome:
+    """Made up to two weeks ahead (never after `now`); then a share `cancelled` is cancelled
+    before it starts, and of those that have started a share `no_show` is released after the
+    `grace` period and the rest are checked in within 20 minutes of the start.
+    """
+    created = min(starts_at - timedelta(hours=rng.randint(1, 24 * 14)), now)
+    roll = rng.random()
+    if roll < cancelled:
+        cancelled_at = created + (min(starts_at, now) - created) / 2
+        return Outcome("cancelled", created, cancelled_at, None, cancelled_at, "Plans changed")
+    if starts_at >= now:
+        return Outcome("active", created, created)
+    if roll < cancelled + no_show:
+        released = starts_at + grace
+        return Outcome("no_show", created, released, released_at=released)
+    checked_in = starts_at + timedelta(minutes=rng.randint(0, 20))
+    return Outcome("active", created, checked_in, checked_in)
 
 
 def _bookings(

@@ -12,6 +12,7 @@ from flask import current_app
 from booking import db
 from booking.demo import data
 from booking.demo.bench import bench_data_exists, seed_bench
+from booking.demo.history import seed_history
 from booking.demo.seed import catalogue_is_empty, seed_demo
 
 
@@ -32,7 +33,7 @@ def _remember_password(password: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing unless the catalogue is empty.")
 @click.option("--force", is_flag=True, help="Allow seeding when BOOKING_ENV=production.")
 def seed_demo_command(password: str | None, if_empty: bool, force: bool) -> None:
-    """Load the demo neighbourhoods, buildings, spaces and people (safe to run again)."""
+    """Load the demo buildings, spaces, people and bookings (safe to run again)."""
     if current_app.config["PRODUCTION"] and not force:
         raise click.ClickException("Refusing to load demo data in production (use --force).")
     with db.transaction() as session:
@@ -42,12 +43,17 @@ def seed_demo_command(password: str | None, if_empty: bool, force: bool) -> None
         remembered = _password_file().read_text().strip() if _password_file().exists() else None
         chosen = password or remembered or secrets.token_urlsafe(9)
         result = seed_demo(session, chosen, reset_passwords=password is not None)
+        history = seed_history(session)
     if password or not remembered:
         _remember_password(chosen)
     click.echo(
         f"Demo data: added {result.neighbourhoods} neighbourhoods, "
         f"{result.organisations} organisations, {result.buildings} buildings, "
         f"{result.spaces} spaces and {result.people} people."
+    )
+    click.echo(
+        f"Demo bookings: added {history.bookings} bookings"
+        f" (and {history.people} colleagues who made them)."
     )
     if not if_empty:  # `make run` prints the sign-ins itself, every time
         _print_sign_ins()
