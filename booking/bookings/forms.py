@@ -10,13 +10,11 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     Field,
-    Form,
     HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -25,8 +23,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from booking.bookings.errors import BookingError
 from booking.bookings.search import Origin
+from booking.catalogue.forms import FacilityFilters
 from booking.catalogue.models import Facility, SpaceKind
-from booking.catalogue.queries import ACCESSIBILITY, FACILITIES
 from booking.templating import format_time
 from booking.timezones import NonexistentLocalTime, local_to_utc
 
@@ -70,7 +68,7 @@ def _utc(field: Field, day: date) -> datetime | None:
         return None
 
 
-class FindForm(Form):  # type: ignore[misc]
+class FindForm(FacilityFilters):
     """Find a space: a GET form (a search changes nothing, so it carries no CSRF token)."""
 
     neighbourhood = SelectField(
@@ -104,20 +102,6 @@ class FindForm(Form):  # type: ignore[misc]
             NumberRange(1, 500, "The number of people must be between 1 and 500"),
         ],
         invalid_value_message="The number of people must be a whole number, like 6",
-    )
-    facility = SelectMultipleField(
-        "Facilities",
-        choices=[SelectChoice(f.value, f.label) for f in FACILITIES],
-        coerce=Facility,
-        invalid_value_message="Select facilities from the list",
-        invalid_choice_message="Select facilities from the list",
-    )
-    accessibility = SelectMultipleField(
-        "Accessibility",
-        choices=[SelectChoice(f.value, f.label) for f in ACCESSIBILITY],
-        coerce=Facility,
-        invalid_value_message="Select accessibility needs from the list",
-        invalid_choice_message="Select accessibility needs from the list",
     )
     lat = HiddenField()
     lon = HiddenField()

@@ -12,8 +12,8 @@ from booking.catalogue.models import Facility, SpaceKind
 from booking.catalogue.queries import ACCESSIBILITY, FACILITIES
 
 
-class BuildingFilterForm(Form):  # type: ignore[misc]
-    """Narrow a neighbourhood's buildings: every chosen facility, and each chosen kind of space."""
+class FacilityFilters(Form):  # type: ignore[misc]
+    """The facilities and accessibility a search asks for (every chosen one must be there)."""
 
     facility = SelectMultipleField(
         "Facilities",
@@ -29,6 +29,11 @@ class BuildingFilterForm(Form):  # type: ignore[misc]
         invalid_value_message="Select accessibility needs from the list",
         invalid_choice_message="Select accessibility needs from the list",
     )
+
+
+class BuildingFilterForm(FacilityFilters):
+    """Narrow a neighbourhood's buildings: every chosen facility, and each chosen kind of space."""
+
     kind = SelectMultipleField(
         "Type of space",
         choices=[SelectChoice(k.value, k.label) for k in SpaceKind],
