@@ -190,7 +190,7 @@ def _booking_notice(
         method=method,
         calendar=ics.invite_calendar(booking, method, attendees=attendees),
         verb=verb,
-        what=_what(booking.title, booking),
+        what=ics.summary(booking.space, booking.title),
         when=_short_period(booking),
         dates=[period(booking.starts_at, booking.ends_at)],
         where=ics.location(booking.space.building),
@@ -221,7 +221,7 @@ def _series_notice(
         method=method,
         calendar=calendar,
         verb=verb,
-        what=_what(series.title, first),
+        what=ics.summary(first.space, series.title),
         when=_short_period(first)
         if len(about) == 1
         else f"{len(about)} dates from {_short_date(first)}",
@@ -233,11 +233,6 @@ def _series_notice(
         reason="; ".join(sorted({_reason(b) for b in about} - {""})),
         repeating=True,
     )
-
-
-def _what(title: str, booking: Booking | BookingSeries) -> str:
-    place = f"{booking.space.name}, {booking.space.building.name}"
-    return f"{title} — {place}" if title else place
 
 
 def _short_date(booking: Booking) -> str:
